@@ -1,0 +1,61 @@
+#!/bin/bash
+# Sets up and opens ReproLab in a browser VS Code on this machine (Debian 12 / Ubuntu, as root):
+# builds and packages the extension, installs it into the VS Code server (cached by version),
+# prepares an example workspace with real .sif images, starts the server and prints its URL. The
+# example workspace is this script's own, so the server opens it trusted.
+#   bash scripts/demo.sh         start (or restart) the demo
+#   bash scripts/demo.sh stop    stop it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+. scripts/versions.sh
+DEMO=${REPROLAB_DEMO_DIR:-$HOME/reprolab-demo}
+PORT=${REPROLAB_DEMO_PORT:-8080}
+HOST=${REPROLAB_DEMO_HOST:-127.0.0.1}
+
+stop_demo() {
+  if [ -s "$DEMO/server.pid" ] && kill -0 "$(cat "$DEMO/server.pid")" 2>/dev/null; then
+    kill -- -"$(cat "$DEMO/server.pid")" 2>/dev/null || kill "$(cat "$DEMO/server.pid")"
+    echo "ReproLab demo stopped."
+  fi
+  rm -f "$DEMO/server.pid"
+}
+if [ "${1:-}" = stop ]; then stop_demo; exit 0; fi
+[ $# -eq 0 ] || { echo "usage: bash scripts/demo.sh [stop]" >&2; exit 2; }
+
+bash scripts/install-test-deps.sh
+npm ci --no-audit --no-fund --loglevel=error
+npm run --silent package >/dev/null
+stop_demo
+
+# The example workspace: real images and settings pointing at them.
+mkdir -p "$DEMO/workspace/images" "$DEMO/workspace/.vscode" "$DEMO/data/user/User"
+cp -n test/fixtures/sif/*.sif "$DEMO/workspace/images/"
+[ -f "$DEMO/workspace/.vscode/settings.json" ] || cat > "$DEMO/workspace/.vscode/settings.json" <<JSON
+{
+  "reprolab.imageFolders": ["\${workspaceFolder}/images"],
+  "reprolab.clusters": [{ "name": "this machine", "host": "local", "imageFolders": ["$DEMO/workspace/images"] }]
+}
+JSON
+[ -f "$DEMO/data/user/User/settings.json" ] || cat > "$DEMO/data/user/User/settings.json" <<JSON
+{ "workbench.startupEditor": "none", "chat.disableAIFeatures": true, "telemetry.telemetryLevel": "off" }
+JSON
+server_args=(--accept-server-license-terms --disable-telemetry --server-data-dir "$DEMO/data/server"
+  --user-data-dir "$DEMO/data/user" --extensions-dir "$DEMO/data/extensions")
+"$NODE24_BIN" "$VSCODE_SERVER_MAIN" "${server_args[@]}" --install-extension "$root/reprolab.vsix" --force >"$DEMO/install.log" 2>&1 \
+  || { cat "$DEMO/install.log"; exit 1; }
+
+token=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+setsid "$NODE24_BIN" "$VSCODE_SERVER_MAIN" "${server_args[@]}" --host "$HOST" --port "$PORT" \
+  --connection-token "$token" --disable-workspace-trust >"$DEMO/server.log" 2>&1 < /dev/null &
+echo $! > "$DEMO/server.pid"
+for _ in $(seq 1 150); do curl -sf "http://$HOST:$PORT/version" >/dev/null && break; sleep 0.2; done
+curl -sf "http://$HOST:$PORT/version" >/dev/null || { tail -20 "$DEMO/server.log"; echo "the VS Code server did not start" >&2; exit 1; }
+
+url="http://$HOST:$PORT/?tkn=$token&folder=$DEMO/workspace"
+echo
+echo "ReproLab is running in VS Code at:"
+echo "  $url"
+echo "Open it in a browser on this machine (or forward port $PORT), then click the ReproLab icon in the activity bar."
+echo "Stop it with: bash scripts/demo.sh stop"
+if [ -n "${DISPLAY:-}" ] && command -v xdg-open >/dev/null; then xdg-open "$url" >/dev/null 2>&1 || true; fi

@@ -1,0 +1,87 @@
+import { version } from '../package.json';
+
+/** Where a subcommand writes; the real process streams, or buffers in tests. */
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+interface Subcommand {
+  summary: string;
+  usage: string;
+  run: (args: string[], io: CliIo) => Promise<number> | number;
+}
+
+/** Thrown for a call whose words are off; the CLI prints the usage line and exits 2. */
+export class UsageError extends Error {}
+
+const subcommands: Record<string, Subcommand> = {
+  help: {
+    summary: 'show this help, or the help of one command',
+    usage: 'reprolab help [COMMAND]',
+    run: (args, io) => {
+      if (args.length > 1) throw new UsageError('help takes at most one command name');
+      if (args[0]) {
+        const sub = subcommands[args[0]];
+        if (!sub) throw new UsageError(`unknown command '${args[0]}'`);
+        io.out(`usage: ${sub.usage}\n\n${sub.summary}\n`);
+      } else {
+        io.out(mainHelp());
+      }
+      return 0;
+    },
+  },
+  version: {
+    summary: 'print the ReproLab version',
+    usage: 'reprolab version',
+    run: (args, io) => {
+      if (args.length) throw new UsageError('version takes no arguments');
+      io.out(`${version}\n`);
+      return 0;
+    },
+  },
+};
+
+const USAGE = 'usage: reprolab <command> [options]   (reprolab --help lists the commands)';
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(subcommands).map((name) => name.length));
+  const lines = Object.entries(subcommands).map(([name, sub]) => `  ${name.padEnd(width)}  ${sub.summary}`);
+  return `ReproLab ${version}: Apptainer images, Slurm jobs and cross-validation scores from the command line.\n\n${USAGE}\n\ncommands:\n${lines.join('\n')}\n`;
+}
+
+/** Runs one CLI invocation and returns its exit code: 0 done, 1 failed, 2 bad usage. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    io.err(`${USAGE}\n`);
+    return 2;
+  }
+  if (first === '--help' || first === '-h') {
+    io.out(mainHelp());
+    return 0;
+  }
+  if (first === '--version' || first === '-V') return subcommands.version.run([], io);
+  const sub = Object.prototype.hasOwnProperty.call(subcommands, first) ? subcommands[first] : undefined;
+  try {
+    if (!sub) throw new UsageError(`unknown command '${first}'`);
+    if (rest.includes('--help') || rest.includes('-h')) return subcommands.help.run([first], io);
+    return await sub.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`reprolab: ${err.message}\n${sub ? `usage: ${sub.usage}` : USAGE}\n`);
+      return 2;
+    }
+    io.err(`reprolab: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

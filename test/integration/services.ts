@@ -1,0 +1,18 @@
+// What test/services/up.sh started: addresses, users, keys and tokens of the real services.
+import * as fs from 'fs';
+import * as path from 'path';
+
+export interface Services {
+  ssh: { host: string; port: number; user: string; password: string; privateKey: string; hostPublicKey: string; knownHosts: string };
+  slurm: { partition: string; cluster: string };
+  jupyter: { url: string; token: string };
+}
+
+export const servicesDir = process.env.REPROLAB_SERVICES ?? '/tmp/reprolab-services';
+
+/** Reads services.json, failing with what to run when the services are not up. */
+export function loadServices(): Services {
+  const file = path.join(servicesDir, 'services.json');
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: start the services with sudo test/services/up.sh`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Services;
+}

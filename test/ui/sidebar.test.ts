@@ -1,0 +1,66 @@
+// ui tier: the packaged .vsix installed into the real VS Code server, the workbench opened in headless
+// Chromium, clicked like a person would. Screenshots go to test-results/ui/.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Browser, Page } from 'playwright-core';
+import { installVsix, launchChromium, startVsCodeServer, VsCodeServer, waitForWorkbench, workbenchUrl } from '../harness/vscodeServer';
+import { repoRoot } from '../paths';
+
+const vsix = path.join(repoRoot, 'reprolab.vsix');
+const shots = path.join(repoRoot, 'test-results', 'ui');
+
+describe('ReproLab in the VS Code workbench', () => {
+  let server: VsCodeServer;
+  let browser: Browser;
+  let page: Page;
+  let workspace: string;
+
+  before(async () => {
+    assert.ok(fs.existsSync(vsix), `${vsix} exists: run npm run package first`);
+    fs.mkdirSync(shots, { recursive: true });
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprolab-ui-'));
+    installVsix(vsix, path.join(dataDir, 'extensions'), dataDir);
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'reprolab-ui-ws-'));
+    server = await startVsCodeServer({ port: 18091, dataDir });
+    browser = await launchChromium(dataDir);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(workbenchUrl(server, workspace));
+    await waitForWorkbench(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('ships a package under 2 MB', () => {
+    const size = fs.statSync(vsix).size;
+    assert.ok(size < 2 * 1024 * 1024, `reprolab.vsix is ${size} bytes`);
+  });
+
+  it('shows the ReproLab container with its welcome text when nothing is set up', async () => {
+    await page.locator('.activitybar [aria-label^="ReproLab"]').first().click();
+    const sidebar = page.locator('#workbench\\.parts\\.sidebar');
+    await sidebar.getByText('No Apptainer images found yet.').waitFor({ timeout: 60000 });
+    await sidebar.getByText('No jobs yet.').waitFor();
+    for (const title of ['Images', 'Jobs', 'Scores']) {
+      await sidebar.locator('.pane-header', { hasText: title }).first().waitFor();
+    }
+    assert.ok(await sidebar.getByRole('button', { name: 'Add Image Folder' }).isVisible(), 'the welcome text offers Add Image Folder');
+    await page.screenshot({ path: path.join(shots, '01-sidebar-welcome.png') });
+  });
+
+  it('lists images once an image folder is set', async () => {
+    const images = path.join(workspace, 'images');
+    fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'sif'), images, { recursive: true });
+    fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'reprolab.imageFolders': [images] }));
+    const sidebar = page.locator('#workbench\\.parts\\.sidebar');
+    await sidebar.getByText('singularity-e2e-busybox_amd64.sif').waitFor({ timeout: 60000 });
+    await sidebar.getByText('one-group.sif').waitFor();
+    await page.screenshot({ path: path.join(shots, '02-images.png') });
+  });
+});

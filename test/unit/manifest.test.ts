@@ -1,0 +1,72 @@
+import * as assert from 'assert';
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { repoRoot } from '../paths';
+
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+const contributes = manifest.contributes;
+const commandIds: string[] = contributes.commands.map((c: { command: string }) => c.command);
+
+/** Whether a caret range such as ^1.138.0 admits a version such as 1.139.1. */
+function caretAdmits(range: string, version: string): boolean {
+  const m = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(range);
+  assert.ok(m, `engines.vscode ${range} is a caret range`);
+  const [major, minor, patch] = m.slice(1).map(Number);
+  const [vMajor, vMinor, vPatch] = version.split('.').map(Number);
+  if (vMajor !== major) return false;
+  return vMinor > minor || (vMinor === minor && vPatch >= patch);
+}
+
+describe('extension manifest', () => {
+  it('is named reprolab and activates lazily, never on *', () => {
+    assert.strictEqual(manifest.name, 'reprolab');
+    assert.strictEqual(manifest.displayName, 'ReproLab');
+    assert.strictEqual(manifest.main, './dist/extension.js');
+    assert.ok(manifest.activationEvents.length > 0);
+    for (const event of manifest.activationEvents) assert.match(event, /^(onView|onCommand|onLanguage|workspaceContains):/);
+  });
+
+  it('admits the VS Code the tests run, with @types/vscode no newer than the engine', () => {
+    assert.ok(caretAdmits(manifest.engines.vscode, '1.139.1'));
+    assert.ok(!caretAdmits(manifest.engines.vscode, '1.100.0'), 'the caret check can say no');
+    const types = manifest.devDependencies['@types/vscode'];
+    assert.strictEqual(`^${types}`, manifest.engines.vscode, '@types/vscode is pinned to the engine minimum');
+  });
+
+  it('contributes the ReproLab container with Images, Jobs and the Scores webview', () => {
+    assert.deepStrictEqual(contributes.viewsContainers.activitybar.map((c: { id: string; title: string }) => [c.id, c.title]), [['reprolab', 'ReproLab']]);
+    const views = contributes.views.reprolab.map((v: { id: string; name: string; type?: string }) => [v.id, v.name, v.type ?? 'tree']);
+    assert.deepStrictEqual(views, [
+      ['reprolab.images', 'Images', 'tree'],
+      ['reprolab.jobs', 'Jobs', 'tree'],
+      ['reprolab.scores', 'Scores', 'webview'],
+    ]);
+  });
+
+  it('gives both tree views a welcome text whose links run contributed commands', () => {
+    const welcomed = new Set(contributes.viewsWelcome.map((w: { view: string }) => w.view));
+    assert.deepStrictEqual([...welcomed].sort(), ['reprolab.images', 'reprolab.jobs']);
+    for (const welcome of contributes.viewsWelcome) {
+      const links = [...welcome.contents.matchAll(/\(command:([\w.]+)\)/g)].map((m: RegExpMatchArray) => m[1]);
+      assert.ok(links.length > 0, `${welcome.view} tells the user what to do first`);
+      for (const link of links) assert.ok(commandIds.includes(link) || link.startsWith('workbench.'), `${welcome.view} links ${link}`);
+    }
+  });
+
+  it('puts every command in the ReproLab category and every menu item on a contributed command', () => {
+    for (const command of contributes.commands) assert.strictEqual(command.category, 'ReproLab', command.command);
+    for (const items of Object.values(contributes.menus) as { command: string }[][]) {
+      for (const item of items) assert.ok(commandIds.includes(item.command), item.command);
+    }
+  });
+
+  it('has settings for clusters, image folders and the refresh interval', () => {
+    const properties = Object.keys(contributes.configuration.properties).sort();
+    assert.deepStrictEqual(properties, ['reprolab.clusters', 'reprolab.imageFolders', 'reprolab.refreshInterval']);
+  });
+
+  it('keeps sources, tests and fixtures out of the package', () => {
+    const ignored = readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+    for (const pattern of ['src/**', 'test/**', 'out/**', 'node_modules/**']) assert.ok(ignored.includes(pattern), pattern);
+  });
+});

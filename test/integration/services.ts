@@ -3,7 +3,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export interface Services {
-  ssh: { host: string; port: number; user: string; password: string; privateKey: string; hostPublicKey: string; knownHosts: string };
+  ssh: {
+    host: string; port: number; mfaPort: number; jumpPort: number; user: string; password: string;
+    privateKey: string; encryptedKey: string; passphrase: string; hostPublicKey: string; knownHosts: string;
+    logs: { main: string; mfa: string; jump: string };
+  };
   slurm: { partition: string; cluster: string };
   jupyter: { url: string; token: string };
 }

@@ -15,6 +15,8 @@ stop "$S/slurmctld.pid"
 stop "$S/slurmdbd.pid"
 stop "$S/mariadb.pid"
 stop "$S/sshd.pid"
+stop "$S/sshd-mfa.pid"
+stop "$S/sshd-jump.pid"
 stop "$S/munged.pid"
 for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null; done
 echo "[services] stopped ${#pids[@]} processes"

@@ -40,11 +40,25 @@ MaxSessions 64
 MaxStartups 64:30:128
 LogLevel VERBOSE
 CONF
+# A second key, encrypted with a passphrase, for the passphrase prompt.
+ssh-keygen -q -t ed25519 -N 'correct horse battery' -C reprolab-test-encrypted -f "$S/client_key_encrypted"
+cat "$S/client_key.pub" "$S/client_key_encrypted.pub" > /home/tester/.ssh/authorized_keys
+chown tester:tester /home/tester/.ssh/authorized_keys; chmod 600 /home/tester/.ssh/authorized_keys
 /usr/sbin/sshd -t -f "$S/sshd_config"
-/usr/sbin/sshd -f "$S/sshd_config" -E "$S/sshd.log"   # daemonises; PID in $S/sshd.pid
-wait_port "$SSHD_PORT"
+# Three sshds from one config (each daemonises, PID in its own file):
+#   $SSHD_PORT      the login node: key, password and keyboard-interactive (PAM);
+#   $((SSHD_PORT+1)) a login node with a second factor: a key, then keyboard-interactive;
+#   $((SSHD_PORT+2)) password without keyboard-interactive, and the jump host for ProxyJump.
+/usr/sbin/sshd -f "$S/sshd_config" -E "$S/sshd.log"
+/usr/sbin/sshd -f "$S/sshd_config" -E "$S/sshd-mfa.log" -o Port=$((SSHD_PORT + 1)) -o PidFile="$S/sshd-mfa.pid" \
+  -o AuthenticationMethods=publickey,keyboard-interactive
+/usr/sbin/sshd -f "$S/sshd_config" -E "$S/sshd-jump.log" -o Port=$((SSHD_PORT + 2)) -o PidFile="$S/sshd-jump.pid" \
+  -o KbdInteractiveAuthentication=no
+wait_port "$SSHD_PORT"; wait_port $((SSHD_PORT + 1)); wait_port $((SSHD_PORT + 2))
 # A known_hosts line for the test host key, as `ssh-keyscan` would print it.
-echo "[127.0.0.1]:$SSHD_PORT $(cut -d' ' -f1,2 "$S/host_ed25519.pub")" > "$S/known_hosts"
+for p in "$SSHD_PORT" $((SSHD_PORT + 1)) $((SSHD_PORT + 2)); do
+  echo "[127.0.0.1]:$p $(cut -d' ' -f1,2 "$S/host_ed25519.pub")"
+done > "$S/known_hosts"
 
 # --- Slurm with accounting ------------------------------------------------------------------------
 [ -s /etc/munge/munge.key ] || runuser -u munge -- mungekey --create
@@ -126,8 +140,11 @@ curl -sf -H "Authorization: token $JUPYTER_TOKEN" "http://127.0.0.1:$JUPYTER_POR
 
 cat > "$S/services.json" <<JSON
 {
-  "ssh": { "host": "127.0.0.1", "port": $SSHD_PORT, "user": "tester", "password": "testpass",
-           "privateKey": "$S/client_key", "hostPublicKey": "$S/host_ed25519.pub", "knownHosts": "$S/known_hosts" },
+  "ssh": { "host": "127.0.0.1", "port": $SSHD_PORT, "mfaPort": $((SSHD_PORT + 1)), "jumpPort": $((SSHD_PORT + 2)),
+           "user": "tester", "password": "testpass", "privateKey": "$S/client_key",
+           "encryptedKey": "$S/client_key_encrypted", "passphrase": "correct horse battery",
+           "hostPublicKey": "$S/host_ed25519.pub", "knownHosts": "$S/known_hosts",
+           "logs": { "main": "$S/sshd.log", "mfa": "$S/sshd-mfa.log", "jump": "$S/sshd-jump.log" } },
   "slurm": { "partition": "debug", "cluster": "reprolab" },
   "jupyter": { "url": "http://127.0.0.1:$JUPYTER_PORT", "token": "$JUPYTER_TOKEN" }
 }

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
+import { HostRegistry } from './core/host/registry';
 import { registerCommands } from './vscode/commands';
+import { ConnectionStatus } from './vscode/connectionStatus';
+import { VsCodeSshPrompter } from './vscode/sshPrompter';
 import { Settings } from './vscode/settings';
 import { ImagesTreeProvider } from './vscode/views/imagesTree';
 import { ScoresViewProvider } from './vscode/webviews/scoresView';
@@ -7,13 +10,29 @@ import { ScoresViewProvider } from './vscode/webviews/scoresView';
 /** What activate() returns: the services, for other extensions and the extension tests. */
 export interface ReproLabApi {
   imagesTree: ImagesTreeProvider;
+  hosts: HostRegistry;
+  connectionStatus: ConnectionStatus;
 }
 
 /** Composition root: builds the services once and wires views and commands to them. */
 export function activate(context: vscode.ExtensionContext): ReproLabApi {
   const log = vscode.window.createOutputChannel('ReproLab', { log: true });
   const settings = new Settings();
-  const imagesTree = new ImagesTreeProvider(settings, log);
+  const connectionStatus = new ConnectionStatus();
+  const hosts = new HostRegistry({
+    prompter: new VsCodeSshPrompter(context.secrets, () => settings.rememberSecrets(), log),
+    sshConfigFile: () => settings.sshConfigFile(),
+    log: (line) => log.info(line),
+    onStateChange: (cluster, state, error) => connectionStatus.setState(cluster, state, error),
+  });
+  const imagesTree = new ImagesTreeProvider(settings, hosts.local, log);
+  const clustersChanged = () => {
+    const { clusters, problems } = settings.clusters();
+    for (const problem of problems) log.warn(problem);
+    hosts.retain(clusters);
+    connectionStatus.update(clusters);
+    void vscode.commands.executeCommand('setContext', 'reprolab.clustersConfigured', clusters.length > 0);
+  };
 
   context.subscriptions.push(
     log,
@@ -21,13 +40,18 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     // Jobs arrive with the Slurm poller; until then the view shows its welcome text.
     vscode.window.createTreeView('reprolab.jobs', { treeDataProvider: { getChildren: () => [], getTreeItem: (item: vscode.TreeItem) => item } }),
     vscode.window.registerWebviewViewProvider(ScoresViewProvider.viewId, new ScoresViewProvider()),
-    settings.onDidChange(() => imagesTree.refresh()),
-    ...registerCommands({ settings, log, imagesTree }),
+    connectionStatus,
+    { dispose: () => void hosts.dispose() },
+    settings.onDidChange(() => {
+      imagesTree.refresh();
+      clustersChanged();
+    }),
+    ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus }),
   );
 
-  for (const problem of settings.clusters().problems) log.warn(problem);
+  clustersChanged();
   log.info(`ReproLab ${context.extension.packageJSON.version} activated`);
-  return { imagesTree };
+  return { imagesTree, hosts, connectionStatus };
 }
 
 export function deactivate(): void {}

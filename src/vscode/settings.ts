@@ -36,6 +36,17 @@ export class Settings {
     if (!current.includes(folder)) await config.update('imageFolders', [...current, folder], target);
   }
 
+  /** The ssh config file to read, or undefined for OpenSSH's default. */
+  sshConfigFile(): string | undefined {
+    const value = vscode.workspace.getConfiguration(SECTION).get<string>('ssh.configFile', '').trim();
+    if (!value) return undefined;
+    return expandLocalFolder(value, { home: os.homedir(), workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath });
+  }
+
+  rememberSecrets(): boolean {
+    return vscode.workspace.getConfiguration(SECTION).get<boolean>('ssh.rememberSecrets', false);
+  }
+
   onDidChange(listener: () => void): vscode.Disposable {
     return vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(SECTION)) listener();

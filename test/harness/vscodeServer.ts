@@ -124,3 +124,30 @@ export async function waitForWorkbench(page: Page): Promise<void> {
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface Workbench {
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Installs a .vsix into a fresh VS Code server, opens `folder` in headless Chromium and waits for the workbench. */
+export async function openWorkbenchWithVsix(vsix: string, folder: string, port: number): Promise<Workbench> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprolab-ui-'));
+  installVsix(vsix, path.join(dataDir, 'extensions'), dataDir);
+  const server = await startVsCodeServer({ port, dataDir });
+  const browser = await launchChromium(dataDir).catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(workbenchUrl(server, folder));
+  await waitForWorkbench(page);
+  return {
+    page,
+    close: async () => {
+      await browser.close();
+      await server.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -4,35 +4,25 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Browser, Page } from 'playwright-core';
-import { installVsix, launchChromium, startVsCodeServer, VsCodeServer, waitForWorkbench, workbenchUrl } from '../harness/vscodeServer';
+import type { Page } from 'playwright-core';
+import { openWorkbenchWithVsix, Workbench } from '../harness/vscodeServer';
 import { repoRoot } from '../paths';
-
-const vsix = path.join(repoRoot, 'reprolab.vsix');
-const shots = path.join(repoRoot, 'test-results', 'ui');
+import { shots, vsix } from './uiPaths';
 
 describe('ReproLab in the VS Code workbench', () => {
-  let server: VsCodeServer;
-  let browser: Browser;
+  let workbench: Workbench;
   let page: Page;
   let workspace: string;
 
   before(async () => {
     assert.ok(fs.existsSync(vsix), `${vsix} exists: run npm run package first`);
-    fs.mkdirSync(shots, { recursive: true });
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprolab-ui-'));
-    installVsix(vsix, path.join(dataDir, 'extensions'), dataDir);
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'reprolab-ui-ws-'));
-    server = await startVsCodeServer({ port: 18091, dataDir });
-    browser = await launchChromium(dataDir);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(workbenchUrl(server, workspace));
-    await waitForWorkbench(page);
+    workbench = await openWorkbenchWithVsix(vsix, workspace, 18091);
+    page = workbench.page;
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await workbench?.close();
     if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
   });
 
@@ -49,7 +39,7 @@ describe('ReproLab in the VS Code workbench', () => {
     for (const title of ['Images', 'Jobs', 'Scores']) {
       await sidebar.locator('.pane-header', { hasText: title }).first().waitFor();
     }
-    assert.ok(await sidebar.getByRole('button', { name: 'Add Image Folder' }).isVisible(), 'the welcome text offers Add Image Folder');
+    assert.ok(await sidebar.getByRole('button', { name: 'Add Image Folder', exact: true }).isVisible(), 'the welcome text offers Add Image Folder');
     await page.screenshot({ path: path.join(shots, '01-sidebar-welcome.png') });
   });
 

@@ -60,9 +60,13 @@ describe('extension manifest', () => {
     }
   });
 
-  it('has settings for clusters, image folders and the refresh interval', () => {
+  it('has settings for clusters, image folders, the refresh interval and SSH', () => {
     const properties = Object.keys(contributes.configuration.properties).sort();
-    assert.deepStrictEqual(properties, ['reprolab.clusters', 'reprolab.imageFolders', 'reprolab.refreshInterval']);
+    assert.deepStrictEqual(properties, ['reprolab.clusters', 'reprolab.imageFolders', 'reprolab.refreshInterval', 'reprolab.ssh.configFile', 'reprolab.ssh.rememberSecrets']);
+  });
+
+  it('runs where the workspace is, so Remote-SSH users get the login node as local', () => {
+    assert.deepStrictEqual(manifest.extensionKind, ['workspace']);
   });
 
   it('keeps sources, tests and fixtures out of the package', () => {

@@ -403,6 +403,8 @@ export class SshHost implements Host {
         authHandler: this.authHandler(target, usedSecrets, (error) => (refusal = error)) as ConnectConfig['authHandler'],
       };
       client.connect(config);
+      // Small request/response exchanges otherwise wait on Nagle and delayed ACKs (~40 ms each).
+      if (!sock) client.setNoDelay(true);
     });
   }
 

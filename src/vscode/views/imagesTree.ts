@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { formatBytes, ImageFolderListing, listLocalImageFolder, SifFile } from '../../core/images/localImages';
+import { Host } from '../../core/host/host';
+import { formatBytes, ImageFolderListing, listImageFolder, SifFile } from '../../core/images/imageFolders';
 import { Settings } from '../settings';
 
 type ImageNode = { kind: 'folder'; listing: ImageFolderListing } | { kind: 'image'; image: SifFile };
@@ -12,6 +13,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<ImageNode> {
 
   constructor(
     private readonly settings: Settings,
+    private readonly localHost: Host,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -22,7 +24,7 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<ImageNode> {
   async getChildren(node?: ImageNode): Promise<ImageNode[]> {
     if (!node) {
       const folders = this.settings.localImageFolders();
-      const listings = await Promise.all(folders.map((folder) => listLocalImageFolder(folder)));
+      const listings = await Promise.all(folders.map((folder) => listImageFolder(this.localHost, folder)));
       for (const listing of listings) if (listing.error) this.log.warn(listing.error);
       return listings.map((listing) => ({ kind: 'folder', listing }));
     }

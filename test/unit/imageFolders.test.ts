@@ -2,10 +2,13 @@ import * as assert from 'assert';
 import { promises as fs } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { formatBytes, isSifName, listLocalImageFolder } from '../../src/core/images/localImages';
+import { LocalHost } from '../../src/core/host/local';
+import { formatBytes, isSifName, listImageFolder } from '../../src/core/images/imageFolders';
 import { fixture } from '../paths';
 
-describe('local image folders', () => {
+describe('image folders', () => {
+  const local = new LocalHost();
+  const listLocalImageFolder = (folder: string) => listImageFolder(local, folder);
   it('lists the real .sif images in a folder with their sizes', async () => {
     const listing = await listLocalImageFolder(fixture('sif'));
     assert.strictEqual(listing.error, undefined);

@@ -1,6 +1,7 @@
 // Shared by the benchmarks: the real services, timing, and the results file.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { loadServices, servicesDir, Services } from '../test/integration/services';
 import { repoRoot } from '../test/paths';
@@ -46,7 +47,7 @@ export function writeResults(rows: BenchRow[]): string {
   const lines = [
     '# Benchmark results',
     '',
-    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${process.platform}, Node ${process.version}, ${require('os').cpus().length} cores).`,
+    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (${process.platform}, Node ${process.version}, ${os.cpus().length} cores).`,
     '',
     '| benchmark | ReproLab | the other way | ratio | note |',
     '|---|---|---|---|---|',

@@ -1,4 +1,8 @@
 import { version } from '../package.json';
+import { fileByteSource } from './core/sif/byteSource';
+import { inspectionJson, inspectSif, SifInspection } from './core/sif/inspect';
+import { SifError } from './core/sif/sif';
+import { formatHeader, formatList, readableSize } from './core/sif/siftoolFormat';
 
 /** Where a subcommand writes; the real process streams, or buffers in tests. */
 export interface CliIo {
@@ -16,6 +20,11 @@ interface Subcommand {
 export class UsageError extends Error {}
 
 const subcommands: Record<string, Subcommand> = {
+  sif: {
+    summary: 'inspect a SIF image: header, objects and metadata, without Apptainer',
+    usage: 'reprolab sif inspect FILE [--json]',
+    run: (args, io) => sifCommand(args, io),
+  },
   help: {
     summary: 'show this help, or the help of one command',
     usage: 'reprolab help [COMMAND]',
@@ -41,6 +50,64 @@ const subcommands: Record<string, Subcommand> = {
     },
   },
 };
+
+/** Splits `args` into positionals and the flags named in `flags`; any other `-x` is a usage error. */
+function parseArgs(args: string[], flags: string[]): { positionals: string[]; flags: Set<string> } {
+  const positionals: string[] = [];
+  const seen = new Set<string>();
+  for (const arg of args) {
+    if (arg.startsWith('-') && arg !== '-') {
+      if (!flags.includes(arg)) throw new UsageError(`unknown option '${arg}'`);
+      seen.add(arg);
+    } else positionals.push(arg);
+  }
+  return { positionals, flags: seen };
+}
+
+async function sifCommand(args: string[], io: CliIo): Promise<number> {
+  const [verb, ...rest] = args;
+  if (verb !== 'inspect') throw new UsageError(verb ? `unknown sif command '${verb}'` : 'sif needs a command: inspect');
+  const { positionals, flags } = parseArgs(rest, ['--json']);
+  if (positionals.length !== 1) throw new UsageError('sif inspect takes one image file');
+  const file = positionals[0];
+  let source;
+  try {
+    source = await fileByteSource(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? `${file} does not exist.` : code === 'EISDIR' ? `${file} is a folder, not a SIF image.` : `${file} cannot be read: ${(err as Error).message}`);
+  }
+  try {
+    const inspection = await inspectSif(source, file);
+    io.out(flags.has('--json') ? `${JSON.stringify(inspectionJson(file, inspection), null, 2)}\n` : describeInspection(inspection));
+    return 0;
+  } catch (err) {
+    if (err instanceof SifError) throw new Error(err.message);
+    throw err;
+  } finally {
+    await source.close();
+  }
+}
+
+function describeInspection(i: SifInspection): string {
+  const parts = [formatHeader(i.image), formatList(i.image)];
+  const lines: string[] = [];
+  lines.push(`Metadata from:  ${i.source}`);
+  if (i.bootstrap) lines.push(`Bootstrap:      ${i.bootstrap}${i.from ? `  From: ${i.from}` : ''}`);
+  lines.push(`Signed:         ${i.signatures.length ? i.signatures.map((s) => `${s.fingerprint || 'no fingerprint'} (${s.hash}, ${s.signs})`).join('; ') : 'no'}`);
+  for (const p of i.partitions) lines.push(`Partition ${p.id}:    ${p.fs}, ${p.type}, ${p.arch}, ${readableSize(p.size)}`);
+  if (i.apps.length) lines.push(`Apps:           ${i.apps.join(', ')}`);
+  const labels = Object.entries(i.labels);
+  if (labels.length) lines.push('Labels:', ...labels.map(([k, v]) => `  ${k}: ${v}`));
+  for (const [file, script] of Object.entries(i.environment)) lines.push(`Environment (${file}):`, indent(script));
+  if (i.runscript) lines.push('Runscript:', indent(i.runscript));
+  if (i.definition) lines.push('Definition file:', indent(i.definition));
+  for (const w of i.warnings) lines.push(`Warning: ${w}`);
+  parts.push(lines.join('\n') + '\n');
+  return parts.join('\n');
+}
+
+const indent = (text: string) => text.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n');
 
 const USAGE = 'usage: reprolab <command> [options]   (reprolab --help lists the commands)';
 

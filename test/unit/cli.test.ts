@@ -35,6 +35,34 @@ describe('CLI', () => {
     assert.match(cli('frobnicate').err, /^reprolab: unknown command 'frobnicate'$/m);
   });
 
+  it('sif inspect prints siftool-style header and objects, and the metadata', () => {
+    const r = cli('sif', 'inspect', path.join(repoRoot, 'test', 'fixtures', 'sif', 'singularity-e2e-busybox_amd64.sif'));
+    assert.strictEqual(r.code, 0, r.err);
+    assert.match(r.out, /^Primary Architecture: amd64$/m);
+    assert.match(r.out, /^4 {4}\|1 {7}\|NONE {4}\|45056-790528 {14}\|FS \(Squashfs\/\*System\/amd64\)$/m);
+    assert.match(r.out, /^Metadata from: {2}inspect-metadata.json$/m);
+    assert.match(r.out, /^Signed: {9}1137E72E6816BFC06D9CAA0D15F3F4F4F14B03B2 \(SHA-256, group 1\)$/m);
+  });
+
+  it('sif inspect --json has the documented stable keys', () => {
+    const r = cli('sif', 'inspect', '--json', path.join(repoRoot, 'test', 'fixtures', 'sif', 'one-group.sif'));
+    assert.strictEqual(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    assert.deepStrictEqual(Object.keys(json), ['file', 'size', 'header', 'descriptors', 'metadata', 'signed', 'signatures', 'partitions', 'warnings', 'bytesRead']);
+    assert.deepStrictEqual(Object.keys(json.metadata), ['source', 'bootstrap', 'from', 'definition', 'labels', 'environment', 'runscript', 'startscript', 'test', 'help', 'apps']);
+    assert.deepStrictEqual(json.descriptors.map((d: { id: number; type: string }) => [d.id, d.type]), [[1, 'FS'], [2, 'FS']]);
+  });
+
+  it('sif inspect fails with one line on a file that is not an image, and 2 on bad usage', () => {
+    const r = cli('sif', 'inspect', path.join(repoRoot, 'package.json'));
+    assert.strictEqual(r.code, 1);
+    assert.match(r.err, /^reprolab: .*package\.json is not a SIF image \(no SIF_MAGIC at byte 32\)\. Pick an Apptainer \.sif file, or rebuild it\.\n$/);
+    assert.strictEqual(cli('sif', 'inspect', '/nonexistent.sif').err, 'reprolab: /nonexistent.sif does not exist.\n');
+    assert.strictEqual(cli('sif', 'inspect').code, 2);
+    assert.strictEqual(cli('sif', 'inspect', 'a.sif', '--yaml').code, 2);
+    assert.strictEqual(cli('sif', 'frob').code, 2);
+  });
+
   it('shows one command\'s help', () => {
     const r = cli('version', '--help');
     assert.strictEqual(r.code, 0);

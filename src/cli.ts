@@ -1,8 +1,8 @@
 import { version } from '../package.json';
 import { fileByteSource } from './core/sif/byteSource';
-import { inspectionJson, inspectSif, SifInspection } from './core/sif/inspect';
+import { describeInspection } from './core/sif/describe';
+import { inspectionJson, inspectSif } from './core/sif/inspect';
 import { SifError } from './core/sif/sif';
-import { formatHeader, formatList, readableSize } from './core/sif/siftoolFormat';
 
 /** Where a subcommand writes; the real process streams, or buffers in tests. */
 export interface CliIo {
@@ -89,32 +89,12 @@ async function sifCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
-function describeInspection(i: SifInspection): string {
-  const parts = [formatHeader(i.image), formatList(i.image)];
-  const lines: string[] = [];
-  lines.push(`Metadata from:  ${i.source}`);
-  if (i.bootstrap) lines.push(`Bootstrap:      ${i.bootstrap}${i.from ? `  From: ${i.from}` : ''}`);
-  lines.push(`Signed:         ${i.signatures.length ? i.signatures.map((s) => `${s.fingerprint || 'no fingerprint'} (${s.hash}, ${s.signs})`).join('; ') : 'no'}`);
-  for (const p of i.partitions) lines.push(`Partition ${p.id}:    ${p.fs}, ${p.type}, ${p.arch}, ${readableSize(p.size)}`);
-  if (i.apps.length) lines.push(`Apps:           ${i.apps.join(', ')}`);
-  const labels = Object.entries(i.labels);
-  if (labels.length) lines.push('Labels:', ...labels.map(([k, v]) => `  ${k}: ${v}`));
-  for (const [file, script] of Object.entries(i.environment)) lines.push(`Environment (${file}):`, indent(script));
-  if (i.runscript) lines.push('Runscript:', indent(i.runscript));
-  if (i.definition) lines.push('Definition file:', indent(i.definition));
-  for (const w of i.warnings) lines.push(`Warning: ${w}`);
-  parts.push(lines.join('\n') + '\n');
-  return parts.join('\n');
-}
-
-const indent = (text: string) => text.replace(/\n$/, '').split('\n').map((l) => `  ${l}`).join('\n');
-
 const USAGE = 'usage: reprolab <command> [options]   (reprolab --help lists the commands)';
 
 function mainHelp(): string {
   const width = Math.max(...Object.keys(subcommands).map((name) => name.length));
   const lines = Object.entries(subcommands).map(([name, sub]) => `  ${name.padEnd(width)}  ${sub.summary}`);
-  return `ReproLab ${version}: Apptainer images, Slurm jobs and cross-validation scores from the command line.\n\n${USAGE}\n\ncommands:\n${lines.join('\n')}\n`;
+  return `ReproLab ${version}: the headless side of the ReproLab VS Code extension.\n\n${USAGE}\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
 /** Runs one CLI invocation and returns its exit code: 0 done, 1 failed, 2 bad usage. */

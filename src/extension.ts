@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { HostRegistry } from './core/host/registry';
 import { registerCommands } from './vscode/commands';
 import { ConnectionStatus } from './vscode/connectionStatus';
+import { IMAGE_SCHEME, ImageDocuments } from './vscode/imageDocuments';
 import { VsCodeSshPrompter } from './vscode/sshPrompter';
 import { Settings } from './vscode/settings';
 import { ImagesTreeProvider } from './vscode/views/imagesTree';
@@ -25,7 +26,17 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     log: (line) => log.info(line),
     onStateChange: (cluster, state, error) => connectionStatus.setState(cluster, state, error),
   });
-  const imagesTree = new ImagesTreeProvider(settings, hosts.local, log);
+  const imageDocuments = new ImageDocuments();
+  const imagesTree = new ImagesTreeProvider(settings, hosts, imageDocuments, log);
+  const watchers: vscode.Disposable[] = [];
+  // Local image folders are watched, so a pulled, copied or deleted image shows up by itself.
+  const watchImageFolders = () => {
+    watchers.splice(0).forEach((w) => w.dispose());
+    for (const folder of settings.localImageFolders()) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*.{sif,SIF}'));
+      watchers.push(watcher, watcher.onDidCreate(() => imagesTree.refresh()), watcher.onDidDelete(() => imagesTree.refresh()), watcher.onDidChange(() => imagesTree.refresh()));
+    }
+  };
   const clustersChanged = () => {
     const { clusters, problems } = settings.clusters();
     for (const problem of problems) log.warn(problem);
@@ -45,11 +56,21 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     settings.onDidChange(() => {
       imagesTree.refresh();
       clustersChanged();
+      watchImageFolders();
     }),
-    ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus }),
+    { dispose: () => watchers.forEach((w) => w.dispose()) },
+    vscode.workspace.registerTextDocumentContentProvider(IMAGE_SCHEME, imageDocuments),
+    vscode.workspace.onDidOpenTextDocument(async (doc) => {
+      const language = doc.uri.scheme === IMAGE_SCHEME ? imageDocuments.languageOf(doc.uri) : undefined;
+      if (language && language !== doc.languageId && (await vscode.languages.getLanguages()).includes(language)) {
+        await vscode.languages.setTextDocumentLanguage(doc, language);
+      }
+    }),
+    ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus, imageDocuments }),
   );
 
   clustersChanged();
+  watchImageFolders();
   log.info(`ReproLab ${context.extension.packageJSON.version} activated`);
   return { imagesTree, hosts, connectionStatus };
 }

@@ -95,6 +95,14 @@ export function hostContract(f: ContractFixture): void {
     assert.ok((await f.host().stat(dir)).isDirectory);
   });
 
+  it('removes a file, and says so when it is already gone', async () => {
+    const file = `${f.scratch()}/doomed-${Date.now()}.sif`;
+    await f.host().writeFile(file, 'x');
+    await f.host().remove(file);
+    await assert.rejects(f.host().stat(file), isHostError('not-found'));
+    await assert.rejects(f.host().remove(file), isHostError('not-found'));
+  });
+
   it('says a missing file or folder does not exist', async () => {
     await assert.rejects(f.host().stat(`${f.scratch()}/missing`), isHostError('not-found'));
     await assert.rejects(f.host().readRange(`${f.scratch()}/missing`, 0, 1), isHostError('not-found'));

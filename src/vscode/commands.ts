@@ -3,6 +3,8 @@ import { HostError } from '../core/host/host';
 import { HostRegistry } from '../core/host/registry';
 import { ClusterSetting, LOCAL_HOST } from '../core/settings/clusters';
 import { ConnectionStatus } from './connectionStatus';
+import { imageCommands } from './imageCommands';
+import { ImageDocuments } from './imageDocuments';
 import { Settings } from './settings';
 import { ImagesTreeProvider } from './views/imagesTree';
 
@@ -13,6 +15,7 @@ export interface CommandContext {
   imagesTree: ImagesTreeProvider;
   hosts: HostRegistry;
   connectionStatus: ConnectionStatus;
+  imageDocuments: ImageDocuments;
 }
 
 /** Registers ReproLab's commands; each is a small function of the shared context. */
@@ -24,6 +27,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'reprolab.showLog': () => ctx.log.show(),
     'reprolab.connect': (cluster?: unknown) => connect(ctx, typeof cluster === 'string' ? cluster : undefined),
     'reprolab.disconnect': (cluster?: unknown) => disconnect(ctx, typeof cluster === 'string' ? cluster : undefined),
+    ...imageCommands(ctx),
   };
   return Object.entries(commands).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -32,7 +36,9 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
       } catch (err) {
         // The user gets one sentence; the detail goes to the log channel.
         if (err instanceof HostError && err.kind === 'cancelled') return;
-        ctx.log.error(`${id} failed:`, err instanceof Error ? (err.stack ?? err.message) : String(err));
+        // Expected failures (a host, an image) are already one sentence; only bugs need a stack.
+        const expected = err instanceof Error && ['HostError', 'SifError', 'ApptainerError'].includes(err.name);
+        ctx.log.error(`${id} failed: ${expected ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         const message = err instanceof Error ? err.message : String(err);
         // Not awaited: the command is over; the message stays until the user dismisses it.
         void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
@@ -53,6 +59,10 @@ async function addImageFolder(ctx: CommandContext): Promise<void> {
   });
   const folder = picked?.[0];
   if (!folder) return;
+  if (ctx.settings.localImageFolders().includes(folder.fsPath)) {
+    void vscode.window.showInformationMessage(`${folder.fsPath} is already an image folder.`);
+    return;
+  }
   await ctx.settings.addLocalImageFolder(folder.fsPath);
   ctx.log.info(`Added image folder ${folder.fsPath}`);
   ctx.imagesTree.refresh();
@@ -68,7 +78,11 @@ async function pickSshCluster(ctx: CommandContext, name: string | undefined, pla
   }
   if (clusters.length === 0) {
     const open = 'Open Settings';
-    const choice = await vscode.window.showInformationMessage('No cluster is set up yet: add one with its SSH host alias to the reprolab.clusters setting.', open);
+    const local = ctx.settings.clusters().clusters.filter((c) => c.host === LOCAL_HOST).map((c) => c.name);
+    const message = local.length
+      ? `${local.join(', ')} ${local.length === 1 ? 'is' : 'are'} this machine, which needs no connection. To use a cluster over SSH, add its host alias to the reprolab.clusters setting.`
+      : 'No cluster is set up yet: add one with its SSH host alias to the reprolab.clusters setting.';
+    const choice = await vscode.window.showInformationMessage(message, open);
     if (choice === open) await vscode.commands.executeCommand('reprolab.openSettings');
     return undefined;
   }

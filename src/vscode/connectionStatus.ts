@@ -14,6 +14,7 @@ const ICONS: Record<ConnectionState, string> = {
 export class ConnectionStatus implements vscode.Disposable {
   private readonly items = new Map<string, vscode.StatusBarItem>();
   private readonly states = new Map<string, { state: ConnectionState; error?: HostError }>();
+  private readonly destinations = new Map<string, string>();
 
   update(clusters: ClusterSetting[]): void {
     const ssh = clusters.filter((c) => c.host !== LOCAL_HOST);
@@ -29,7 +30,8 @@ export class ConnectionStatus implements vscode.Disposable {
         item.name = `ReproLab: ${cluster.name}`;
         this.items.set(cluster.name, item);
       }
-      this.render(cluster.name, cluster.host);
+      this.destinations.set(cluster.name, cluster.host);
+      this.render(cluster.name);
     }
   }
 
@@ -42,13 +44,15 @@ export class ConnectionStatus implements vscode.Disposable {
     return this.states.get(cluster)?.state ?? 'disconnected';
   }
 
-  private render(cluster: string, destination?: string): void {
+  private render(cluster: string): void {
+    const destination = this.destinations.get(cluster);
     const item = this.items.get(cluster);
     if (!item) return;
     const { state, error } = this.states.get(cluster) ?? { state: 'disconnected' as ConnectionState };
     item.text = `${ICONS[state]} ${cluster}`;
     const where = destination ? ` (${destination})` : '';
-    item.tooltip = error && state !== 'connected' ? `${cluster}${where}: ${error.message}` : `${cluster}${where}: ${state}. Click to ${state === 'connected' ? 'disconnect' : 'connect'}.`;
+    const action = state === 'connected' ? ' Click to disconnect.' : state === 'connecting' ? '' : ' Click to connect.';
+    item.tooltip = error && state !== 'connected' && state !== 'connecting' ? `${cluster}${where}: ${error.message}` : `${cluster}${where}: ${state}.${action}`;
     item.command = { title: state === 'connected' ? 'Disconnect' : 'Connect', command: state === 'connected' ? 'reprolab.disconnect' : 'reprolab.connect', arguments: [cluster] };
     item.backgroundColor = state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     item.show();

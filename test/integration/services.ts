@@ -9,6 +9,7 @@ export interface Services {
     logs: { main: string; mfa: string; jump: string };
   };
   slurm: { partition: string; cluster: string };
+  images: { folder: string; lab: string };
   jupyter: { url: string; token: string };
 }
 

@@ -127,6 +127,15 @@ slurmd -N localhost
 for _ in $(seq 1 150); do sinfo -h -o %t 2>/dev/null | grep -qx idle && break; sleep 0.2; done
 sinfo -h -o %t | grep -qx idle || { echo "slurm node did not become idle" >&2; exit 1; }
 
+# --- Images and the Apptainer stand-in ------------------------------------------------------------
+# Apptainer cannot be installed here: the tests' stand-in (test/standin/apptainer, never shipped)
+# is put on every user's PATH, and a folder of real SIF images is readable by the test user.
+install -m 755 "$here/../standin/apptainer" /usr/local/bin/apptainer
+mkdir -p "$S/images"
+bash "$here/../images/build-lab-image.sh" "$S/images/lab.sif"
+cp "$here/../fixtures/sif/"*.sif "$S/images/"
+chmod 755 "$S/images"; chmod 644 "$S/images/"*.sif
+
 # --- Jupyter Server -------------------------------------------------------------------------------
 JUPYTER_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 mkdir -p "$S/notebooks"
@@ -146,6 +155,7 @@ cat > "$S/services.json" <<JSON
            "hostPublicKey": "$S/host_ed25519.pub", "knownHosts": "$S/known_hosts",
            "logs": { "main": "$S/sshd.log", "mfa": "$S/sshd-mfa.log", "jump": "$S/sshd-jump.log" } },
   "slurm": { "partition": "debug", "cluster": "reprolab" },
+  "images": { "folder": "$S/images", "lab": "$S/images/lab.sif" },
   "jupyter": { "url": "http://127.0.0.1:$JUPYTER_PORT", "token": "$JUPYTER_TOKEN" }
 }
 JSON

@@ -104,6 +104,8 @@ export interface Host {
   writeFile(path: string, data: string | Buffer, options?: WriteOptions): Promise<void>;
   stat(path: string): Promise<FileStat>;
   list(path: string): Promise<DirEntry[]>;
+  /** Deletes a file (not a folder). */
+  remove(path: string): Promise<void>;
   /** The home folder of the user on this host. */
   home(): Promise<string>;
   /** Forwards a local port on 127.0.0.1 to `host:port` as the remote machine sees it. */

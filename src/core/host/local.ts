@@ -102,6 +102,10 @@ export class LocalHost implements Host {
     return entries;
   }
 
+  async remove(file: string): Promise<void> {
+    await fs.unlink(file).catch((err) => { throw fileError(err, file); });
+  }
+
   async home(): Promise<string> {
     return os.homedir();
   }

@@ -232,6 +232,11 @@ export class SshHost implements Host {
     return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
+  async remove(file: string): Promise<void> {
+    const sftp = await this.sftp();
+    await new Promise<void>((resolve, reject) => sftp.unlink(file, (err) => (err ? reject(this.sftpError(err, file)) : resolve())));
+  }
+
   async home(): Promise<string> {
     const sftp = await this.sftp();
     return new Promise((resolve, reject) => sftp.realpath('.', (err, p) => (err ? reject(this.sftpError(err, '~')) : resolve(p))));

@@ -90,13 +90,17 @@ export interface SifImage {
   descriptors: SifDescriptor[];
 }
 
-/** Reads a SIF's global header and descriptor table: the header, then one read of the table. */
-export async function readSif(source: ByteSource, name = 'the file'): Promise<SifImage> {
+/** Reads only the 128-byte global header: enough for the architecture and times of a tree node. */
+export async function readSifHeader(source: ByteSource, name = 'the file'): Promise<SifHeader> {
   if (source.size < HEADER_SIZE) {
     throw new SifError(`${name} is not a SIF image: it is ${source.size} bytes, shorter than a SIF header (${HEADER_SIZE}). It may be truncated; copy or pull it again.`);
   }
-  const head = await source.read(0, HEADER_SIZE);
-  const header = parseHeader(head, source.size, name);
+  return parseHeader(await source.read(0, HEADER_SIZE), source.size, name);
+}
+
+/** Reads a SIF's global header and descriptor table: the header, then one read of the table. */
+export async function readSif(source: ByteSource, name = 'the file'): Promise<SifImage> {
+  const header = await readSifHeader(source, name);
   const table = await source.read(header.descriptorsOffset, header.descriptorsSize);
   if (table.length < header.descriptorsSize) {
     throw new SifError(`${name} is truncated: its descriptor table ends at byte ${header.descriptorsOffset + header.descriptorsSize} but the file has ${source.size}. Copy or pull it again.`);

@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import { defaultPullName, parsePullProgress, pullSpec } from '../core/apptainer/commands';
+import { formatExplorePair, hostExploreArgv, imageExploreArgv, parseExplore } from '../core/apptainer/explore';
+import { probeApptainer } from '../core/apptainer/probe';
+import { describeInspection } from '../core/sif/describe';
+import { CommandContext } from './commands';
+import { ImageNode, ImageLocation } from './views/imagesTree';
+
+type ImageTreeNode = Extract<ImageNode, { kind: 'image' }>;
+
+function requireImage(node: unknown): ImageTreeNode {
+  const image = node as ImageTreeNode | undefined;
+  if (image?.kind !== 'image') throw new Error('Pick an image in the Images view first.');
+  return image;
+}
+
+/** The image commands of the Images view's context menu and title bar. */
+export function imageCommands(ctx: CommandContext): Record<string, (...args: never[]) => unknown> {
+  return {
+    'reprolab.inspectImage': async (node: unknown) => {
+      const { location, image } = requireImage(node);
+      const inspection = await ctx.imagesTree.inspect(location, image);
+      const uri = ctx.imageDocuments.register(location.label, image.path, 'inspect.txt', describeInspection(inspection), 'plaintext');
+      await vscode.window.showTextDocument(uri, { preview: false });
+    },
+    'reprolab.exploreImage': (node: unknown) => explore(ctx, requireImage(node)),
+    'reprolab.copyImagePath': async (node: unknown) => {
+      const { image } = requireImage(node);
+      await vscode.env.clipboard.writeText(image.path);
+      vscode.window.setStatusBarMessage(`Copied ${image.path}`, 3000);
+    },
+    'reprolab.revealImage': async (node: unknown) => {
+      const { location, image } = requireImage(node);
+      if (location.cluster) throw new Error(`${image.name} is on ${location.cluster}; only images on this machine can be revealed.`);
+      await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(image.path));
+    },
+    'reprolab.deleteImage': async (node: unknown) => {
+      const { location, image } = requireImage(node);
+      const where = location.cluster ? ` on ${location.cluster}` : '';
+      const choice = await vscode.window.showWarningMessage(`Delete ${image.name}${where}?`, { modal: true, detail: `${image.path} will be deleted. This cannot be undone.` }, 'Delete');
+      if (choice !== 'Delete') return;
+      await location.host().remove(image.path);
+      ctx.log.info(`Deleted ${image.path}${where}`);
+      ctx.imagesTree.refresh();
+    },
+    'reprolab.pullImage': () => pull(ctx),
+  };
+}
+
+async function explore(ctx: CommandContext, node: ImageTreeNode): Promise<void> {
+  const { location, image } = node;
+  const host = location.host();
+  const where = location.cluster ?? 'this machine';
+  const [hostReport, imageReport] = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Exploring ${image.name} on ${where}`, cancellable: true },
+    async (_progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      const apptainer = await probeApptainer(host);
+      const run = async (argv: string[], what: string) => {
+        const result = await host.exec(argv, { signal: abort.signal, timeoutMs: 5 * 60 * 1000 });
+        if (result.code !== 0 && !result.stdout.trim()) throw new Error(`${what} failed on ${where}: ${result.stderr.trim().split('\n').pop() || `exit code ${result.code}`}`);
+        return parseExplore(result.stdout);
+      };
+      return Promise.all([run(hostExploreArgv(), 'Checking the host'), run(imageExploreArgv(apptainer.binary, image.path), `Running checks inside ${image.name}`)]);
+    },
+  );
+  const pair = formatExplorePair(hostReport, imageReport, { host: `${where} (host)`, image: `${image.name} (inside the image)` });
+  const left = ctx.imageDocuments.register(location.label, image.path, 'explore/host.txt', pair.host, 'plaintext');
+  const right = ctx.imageDocuments.register(location.label, image.path, 'explore/image.txt', pair.image, 'plaintext');
+  await vscode.commands.executeCommand('vscode.diff', left, right, `${where} ↔ ${image.name}: ${pair.differing.length} packages differ`);
+}
+
+async function pull(ctx: CommandContext): Promise<void> {
+  const locations = ctx.imagesTree.locations();
+  if (!locations.length) throw new Error('Add an image folder first (on this machine, or in a cluster\'s imageFolders): the pulled image goes there.');
+  const location = locations.length === 1 ? locations[0] : (await vscode.window.showQuickPick(locations.map((l) => ({ label: l.label, description: l.folders.join(', '), location: l })), { placeHolder: 'Pull the image where?' }))?.location;
+  if (!location) return;
+  const uri = await vscode.window.showInputBox({
+    title: 'Pull Image',
+    prompt: 'Image source',
+    placeHolder: 'docker://python:3.12-slim, oras://ghcr.io/org/image:tag or library://user/collection/image:tag',
+    ignoreFocusOut: true,
+    validateInput: (value) => (/^(docker|oras|library):\/\/\S+$/.test(value.trim()) ? undefined : 'Start with docker://, oras:// or library://'),
+  });
+  if (!uri) return;
+  const folder = location.folders.length === 1 ? location.folders[0] : await vscode.window.showQuickPick(location.folders, { placeHolder: 'Into which folder?' });
+  if (!folder) return;
+  const name = await vscode.window.showInputBox({
+    title: 'Pull Image',
+    prompt: `File name in ${folder}`,
+    value: defaultPullName(uri.trim()),
+    ignoreFocusOut: true,
+    validateInput: (value) => (/^[^/\0]+\.sif$/.test(value) ? undefined : 'A file name ending in .sif'),
+  });
+  if (!name) return;
+  await runPull(ctx, location, uri.trim(), `${folder.replace(/\/$/, '')}/${name}`);
+}
+
+async function runPull(ctx: CommandContext, location: ImageLocation, uri: string, target: string): Promise<void> {
+  const host = location.host();
+  let force = false;
+  try {
+    await host.stat(target);
+    const replace = await vscode.window.showWarningMessage(`${target} already exists.`, { modal: true }, 'Replace');
+    if (replace !== 'Replace') return;
+    force = true;
+  } catch {
+    // a new file
+  }
+  const apptainer = await probeApptainer(host);
+  const spec = pullSpec(apptainer.binary, uri, target, { force });
+  const output = vscode.window.createOutputChannel(`ReproLab: pull ${uri}`, { log: true });
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling ${uri}`, cancellable: true }, async (progress, token) => {
+    let reported = 0;
+    let stderr = '';
+    const onLine = (chunk: Buffer, isErr: boolean) => {
+      const text = chunk.toString();
+      if (isErr) stderr += text;
+      for (const line of text.split(/[\r\n]+/)) {
+        const step = parsePullProgress(line);
+        if (!step) continue;
+        output.info(step.message);
+        const increment = step.percent !== undefined && step.percent > reported ? step.percent - reported : undefined;
+        if (increment) reported = step.percent!;
+        progress.report({ message: step.message.slice(0, 80), increment });
+      }
+    };
+    const running = host.stream(spec.argv, { onStdout: (c) => onLine(c, false), onStderr: (c) => onLine(c, true) });
+    token.onCancellationRequested(() => running.cancel());
+    const status = await running.done;
+    spec.parse({ ...status, stdout: '', stderr });
+  });
+  ctx.log.info(`Pulled ${uri} to ${target}${location.cluster ? ` on ${location.cluster}` : ''}`);
+  ctx.imagesTree.refresh();
+  void vscode.window.showInformationMessage(`Pulled ${uri} to ${target}.`);
+}

@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+
+export const IMAGE_SCHEME = 'reprolab-image';
+
+/** Read-only documents for what is inside an image (definition file, runscript, reports). */
+export class ImageDocuments implements vscode.TextDocumentContentProvider {
+  private readonly contents = new Map<string, { text: string; language: string }>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  /** Makes a document available and returns its URI, such as reprolab-image:/This machine/…/lab.sif/definition.def. */
+  register(location: string, imagePath: string, part: string, text: string, language: string): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: IMAGE_SCHEME, path: `/${location}${imagePath.startsWith('/') ? '' : '/'}${imagePath}/${part}` });
+    const key = uri.toString();
+    const previous = this.contents.get(key);
+    this.contents.set(key, { text, language });
+    if (previous && previous.text !== text) this.changed.fire(uri);
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString())?.text ?? 'This document is no longer available: expand the image in the Images view again.';
+  }
+
+  languageOf(uri: vscode.Uri): string | undefined {
+    return this.contents.get(uri.toString())?.language;
+  }
+}

@@ -1,0 +1,57 @@
+#!/bin/bash
+# Builds a real SIF for the tests without Apptainer: a busybox root file system with an
+# /etc/os-release, a small `python3` (a shell script that answers --version and `-m pip freeze`
+# like a real one, so Explore has an interpreter and packages to compare), the /.singularity.d/
+# runscript, labels and environment, packed with mksquashfs and assembled with siftool next to
+# its definition file. Usage: build-lab-image.sh OUT.sif
+set -euo pipefail
+out=${1:?usage: build-lab-image.sh OUT.sif}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+r=$work/rootfs
+mkdir -p "$r/bin" "$r/usr/bin" "$r/etc" "$r/tmp" "$r/home" "$r/.singularity.d/env" "$r/opt/lab"
+cp /bin/busybox "$r/bin/busybox"
+for c in sh cat echo ls printf env id pwd sleep grep head tail wc mkdir; do ln -s busybox "$r/bin/$c"; done
+cat > "$r/etc/os-release" <<'OS'
+PRETTY_NAME="ReproLab lab image (busybox)"
+NAME="ReproLab lab image"
+ID=reprolab
+OS
+cat > "$r/usr/bin/python3" <<'PY'
+#!/bin/sh
+# Answers like the Python 3.11 of the lab image would.
+case "$*" in
+  --version) echo "Python 3.11.2" ;;
+  "-m pip freeze"*|"-m pip list"*) printf '%s\n' 'joblib==1.3.2' 'numpy==1.26.4' 'pandas==2.2.2' 'PyYAML==6.0.1' 'scikit-learn==1.5.0' ;;
+  *) echo "python3 stub: $*" >&2; exit 2 ;;
+esac
+PY
+chmod 755 "$r/usr/bin/python3"
+cat > "$r/.singularity.d/runscript" <<'RUN'
+#!/bin/sh
+echo "lab image running with: $*"
+RUN
+chmod 755 "$r/.singularity.d/runscript"
+printf '{"org.reprolab.lab":"explore","maintainer":"ReproLab tests"}' > "$r/.singularity.d/labels.json"
+printf '#!/bin/sh\nexport LAB_HOME=/opt/lab\n' > "$r/.singularity.d/env/90-environment.sh"
+cat > "$work/lab.def" <<'DEF'
+Bootstrap: docker
+From: busybox:1.36
+
+%labels
+    org.reprolab.lab explore
+    maintainer ReproLab tests
+
+%environment
+    export LAB_HOME=/opt/lab
+
+%runscript
+    echo "lab image running with: $*"
+DEF
+cp "$work/lab.def" "$r/.singularity.d/Singularity"
+mksquashfs "$r" "$work/rootfs.squashfs" -noappend -all-root -quiet >/dev/null
+rm -f "$out"
+siftool new "$out"
+siftool add "$out" "$work/lab.def" --datatype 1
+siftool add "$out" "$work/rootfs.squashfs" --datatype 4 --parttype 2 --partfs 1 --partarch 2
+chmod 644 "$out"

@@ -1,0 +1,64 @@
+// The Apptainer specs against the tests' stand-in (test/standin/apptainer) and a real SIF, on this
+// machine and on the cluster over the real sshd.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import { execSpec, runArgv } from '../../src/core/apptainer/commands';
+import { formatExplorePair, hostExploreArgv, imageExploreArgv, parseExplore } from '../../src/core/apptainer/explore';
+import { probeApptainer } from '../../src/core/apptainer/probe';
+import { Host } from '../../src/core/host/host';
+import { LocalHost } from '../../src/core/host/local';
+import { hostByteSource } from '../../src/core/sif/byteSource';
+import { inspectSif } from '../../src/core/sif/inspect';
+import { labConfig, makeHome, newHost, ScriptedUser } from './sshFixtures';
+import { loadServices } from './services';
+
+const services = loadServices();
+
+describe('Apptainer on a host', function () {
+  this.timeout(60000);
+  const home = makeHome(labConfig(services, [`IdentityFile ${services.ssh.privateKey}`, 'IdentityAgent none']), { knownHosts: fs.readFileSync(services.ssh.knownHosts, 'utf8') });
+  const hosts: [string, Host][] = [['this machine', new LocalHost()], ['the cluster over SSH', newHost(home, new ScriptedUser())]];
+  after(async () => {
+    for (const [, host] of hosts) await host.dispose();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  for (const [where, host] of hosts) {
+    describe(where, () => {
+      it('finds apptainer once and remembers it', async () => {
+        const first = await probeApptainer(host);
+        assert.match(first.binary, /\/apptainer$/);
+        assert.match(first.version, /^1\.3\.6/);
+        assert.strictEqual(await probeApptainer(host), first);
+      });
+
+      it('runs the image and execs inside it, with arguments intact', async () => {
+        const { binary } = await probeApptainer(host);
+        const run = await host.exec(runArgv(binary, services.images.lab, ['--random-state', "it's 0"]));
+        assert.strictEqual(run.stdout, "lab image running with: --random-state it's 0\n");
+        const inside = await host.exec(execSpec(binary, services.images.lab, ['cat', '/etc/os-release']).argv);
+        assert.match(inside.stdout, /^PRETTY_NAME="ReproLab lab image \(busybox\)"$/m);
+      });
+
+      it('explores host and image side by side', async () => {
+        const { binary } = await probeApptainer(host);
+        const hostReport = parseExplore((await host.exec(hostExploreArgv())).stdout);
+        const imageReport = parseExplore((await host.exec(imageExploreArgv(binary, services.images.lab))).stdout);
+        assert.strictEqual(imageReport.os, 'ReproLab lab image (busybox)');
+        assert.strictEqual(imageReport.python, 'Python 3.11.2');
+        assert.deepStrictEqual([...imageReport.packages.keys()], ['joblib', 'numpy', 'pandas', 'pyyaml', 'scikit-learn']);
+        assert.match(hostReport.os, /Debian GNU\/Linux 12/);
+        const pair = formatExplorePair(hostReport, imageReport, { host: where, image: 'lab.sif' });
+        assert.strictEqual(pair.host.split('\n').length, pair.image.split('\n').length);
+      });
+
+      it('inspects the image through byte ranges, reading a small part of it', async () => {
+        const source = await hostByteSource(host, services.images.lab);
+        const inspection = await inspectSif(source, 'lab.sif');
+        assert.strictEqual(inspection.source, 'definition file');
+        assert.deepStrictEqual(inspection.labels, { 'org.reprolab.lab': 'explore', maintainer: 'ReproLab tests' });
+        assert.ok(inspection.bytesRead < 64 * 1024, `${inspection.bytesRead} bytes read of ${source.size}`);
+      });
+    });
+  }
+});

@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, side by side, into bench/results.md. Needs root on Debian (it
 // starts the test services when they are not running).
 import { benchHosts } from './hosts.bench';
+import { benchSif } from './sif.bench';
 import { BenchRow, ensureServices, writeResults } from './harness';
 
 async function main(): Promise<void> {
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   try {
     rows.push(...(await benchHosts(services)));
+    rows.push(...(await benchSif(services)));
   } finally {
     stop();
   }

@@ -1,5 +1,10 @@
+import { readFile } from 'fs/promises';
 import { version } from '../package.json';
 import { fileByteSource } from './core/sif/byteSource';
+import { helpArgv } from './core/apptainer/commands';
+import { probeApptainer } from './core/apptainer/probe';
+import { parseHelp } from './core/argparse/help';
+import { LocalHost } from './core/host/local';
 import { describeInspection } from './core/sif/describe';
 import { inspectionJson, inspectSif } from './core/sif/inspect';
 import { SifError } from './core/sif/sif';
@@ -20,6 +25,11 @@ interface Subcommand {
 export class UsageError extends Error {}
 
 const subcommands: Record<string, Subcommand> = {
+  form: {
+    summary: "the run form an image's --help describes, from the image or a saved help text",
+    usage: 'reprolab form (IMAGE | --help-file FILE) [--json]',
+    run: (args, io) => formCommand(args, io),
+  },
   sif: {
     summary: 'inspect a SIF image: header, objects and metadata, without Apptainer',
     usage: 'reprolab sif inspect FILE [--json]',
@@ -89,6 +99,46 @@ async function sifCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+async function formCommand(args: string[], io: CliIo): Promise<number> {
+  const helpFile = args.indexOf('--help-file');
+  let text: string;
+  let rest = args;
+  if (helpFile >= 0) {
+    const file = args[helpFile + 1];
+    if (!file) throw new UsageError('--help-file needs a file');
+    rest = [...args.slice(0, helpFile), ...args.slice(helpFile + 2)];
+    text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      throw new Error(err.code === 'ENOENT' ? `${file} does not exist.` : `${file} cannot be read: ${err.message}`);
+    });
+  } else {
+    text = '';
+  }
+  const { positionals, flags } = parseArgs(rest, ['--json']);
+  if (helpFile < 0) {
+    if (positionals.length !== 1) throw new UsageError('form takes an image, or --help-file FILE');
+    const host = new LocalHost();
+    const apptainer = await probeApptainer(host);
+    const result = await host.exec(helpArgv(apptainer.binary, positionals[0]), { env: { COLUMNS: '200' }, timeoutMs: 120000 });
+    // argparse prints help on stdout; what Apptainer says goes to stderr and stays out of the form.
+    if (!result.stdout.trim()) throw new Error(`${positionals[0]} printed no help on stdout (exit ${result.code}): ${result.stderr.trim().split('\n').pop() ?? ''}`);
+    text = result.stdout;
+  } else if (positionals.length) throw new UsageError('form takes an image, or --help-file FILE, not both');
+  const schema = parseHelp(text);
+  if (flags.has('--json')) io.out(`${JSON.stringify(schema, null, 2)}\n`);
+  else {
+    for (const group of schema.groups.filter((g) => g.options.some((o) => o.kind !== 'help'))) {
+      io.out(`${group.title}:\n`);
+      for (const o of group.options) {
+        if (o.kind === 'help') continue;
+        const name = o.positional ? o.dest : [...o.flags, ...(o.negative ? [o.negative] : [])].join(', ');
+        const facts = [o.required ? 'required' : '', o.kind === 'value' ? `${o.type.name}${o.type.guessed ? '?' : ''}` : o.kind, o.nargs !== 0 && o.nargs !== 1 ? `nargs ${o.nargs}` : '', o.choices ? `one of ${o.choices.join(', ')}` : '', 'default' in o ? `default ${JSON.stringify(o.default)}` : ''].filter(Boolean);
+        io.out(`  ${name}  (${facts.join('; ')})\n`);
+      }
+    }
+  }
+  return 0;
+}
+
 const USAGE = 'usage: reprolab <command> [options]   (reprolab --help lists the commands)';
 
 function mainHelp(): string {
@@ -125,6 +175,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (require.main === module) {
+  // `reprolab ... | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   main(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

@@ -63,6 +63,19 @@ describe('CLI', () => {
     assert.strictEqual(cli('sif', 'frob').code, 2);
   });
 
+  it('form --help-file prints the schema of saved help, as text or JSON', () => {
+    const help = path.join(repoRoot, 'test', 'fixtures', 'abide-demo-help.txt');
+    const text = cli('form', '--help-file', help);
+    assert.strictEqual(text.code, 0, text.err);
+    assert.match(text.out, /^ {2}--input-dir {2}\(required; path\?; default null\)$/m);
+    assert.match(text.out, /^ {2}--mida, --no-mida {2}\(boolean; default false\)$/m);
+    const json = JSON.parse(cli('form', '--help-file', help, '--json').out);
+    assert.strictEqual(json.prog, 'abide-site-adaptation-demo');
+    assert.strictEqual(json.groups.length, 7);
+    assert.strictEqual(cli('form').code, 2);
+    assert.match(cli('form', '--help-file', '/nonexistent/help.txt').err, /^reprolab: \/nonexistent\/help.txt does not exist\.$/m);
+  });
+
   it('shows one command\'s help', () => {
     const r = cli('version', '--help');
     assert.strictEqual(r.code, 0);

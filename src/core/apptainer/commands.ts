@@ -105,6 +105,11 @@ export function runArgv(binary: string, image: string, args: string[] = [], flag
   return [binary, 'run', ...runFlagArgs(flags), image, ...args];
 }
 
+/** `apptainer run IMAGE --help`: the entry point's own help, which the run form is built from. */
+export function helpArgv(binary: string, image: string): string[] {
+  return [binary, 'run', image, '--help'];
+}
+
 /** `apptainer exec [flags] IMAGE COMMAND...`. */
 export function execSpec(binary: string, image: string, command: string[], flags?: RunFlags): CommandSpec<ExecResult> {
   if (command.length === 0) throw new ApptainerError('exec needs a command to run inside the image.');

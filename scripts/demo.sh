@@ -30,7 +30,8 @@ stop_demo
 
 # The example workspace: real images and settings pointing at them.
 mkdir -p "$DEMO/workspace/images" "$DEMO/workspace/.vscode" "$DEMO/data/user/User"
-cp -n test/fixtures/sif/*.sif "$DEMO/workspace/images/"
+cp -np test/fixtures/sif/*.sif "$DEMO/workspace/images/"
+[ -f "$DEMO/workspace/images/lab.sif" ] || bash test/images/build-lab-image.sh "$DEMO/workspace/images/lab.sif"
 [ -f "$DEMO/workspace/.vscode/settings.json" ] || cat > "$DEMO/workspace/.vscode/settings.json" <<JSON
 {
   "reprolab.imageFolders": ["\${workspaceFolder}/images"],
@@ -57,5 +58,7 @@ echo
 echo "ReproLab is running in VS Code at:"
 echo "  $url"
 echo "Open it in a browser on this machine (or forward port $PORT), then click the ReproLab icon in the activity bar."
-echo "Stop it with: bash scripts/demo.sh stop"
+stop_command="bash scripts/demo.sh stop"
+[ -z "${REPROLAB_DEMO_DIR:-}" ] || stop_command="REPROLAB_DEMO_DIR=$(printf %q "$DEMO") $stop_command"
+echo "Stop it with: $stop_command"
 if [ -n "${DISPLAY:-}" ] && command -v xdg-open >/dev/null; then xdg-open "$url" >/dev/null 2>&1 || true; fi

@@ -1,6 +1,7 @@
 // Bundles the extension and the CLI with esbuild: dist/extension.js (loaded by VS Code) and
 // dist/cli.js (plain Node 20). `--production` minifies, `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -23,6 +24,10 @@ const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },
   { ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// Webview components, served from the extension itself (no remote resources).
+mkdirSync('media/vendor', { recursive: true });
+copyFileSync('node_modules/@vscode-elements/elements/dist/bundled.js', 'media/vendor/vscode-elements.js');
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
         await vscode.languages.setTextDocumentLanguage(doc, language);
       }
     }),
-    ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus, imageDocuments }),
+    ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri }),
   );
 
   clustersChanged();

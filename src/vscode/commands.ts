@@ -16,6 +16,7 @@ export interface CommandContext {
   hosts: HostRegistry;
   connectionStatus: ConnectionStatus;
   imageDocuments: ImageDocuments;
+  extensionUri: vscode.Uri;
 }
 
 /** Registers ReproLab's commands; each is a small function of the shared context. */

@@ -4,6 +4,7 @@ import { formatExplorePair, hostExploreArgv, imageExploreArgv, parseExplore } fr
 import { probeApptainer } from '../core/apptainer/probe';
 import { describeInspection } from '../core/sif/describe';
 import { CommandContext } from './commands';
+import { RunFormPanel } from './webviews/runForm';
 import { ImageNode, ImageLocation } from './views/imagesTree';
 
 type ImageTreeNode = Extract<ImageNode, { kind: 'image' }>;
@@ -44,6 +45,16 @@ export function imageCommands(ctx: CommandContext): Record<string, (...args: nev
       ctx.imagesTree.refresh();
     },
     'reprolab.pullImage': () => pull(ctx),
+    'reprolab.openRunForm': async (arg: unknown) => {
+      if (arg instanceof vscode.Uri) return RunFormPanel.open(ctx, { configUri: arg });
+      if (!arg) {
+        const uri = vscode.window.activeTextEditor?.document.uri;
+        if (uri && /\.reprolab\/runs\/[^/]+\.yaml$/.test(uri.path)) return RunFormPanel.open(ctx, { configUri: uri });
+        throw new Error('Pick an image in the Images view, or open a run configuration (.reprolab/runs/*.yaml), then open the form.');
+      }
+      const { location, image } = requireImage(arg);
+      return RunFormPanel.open(ctx, { host: location.host(), cluster: location.cluster, image: image.path, modified: image.modified.getTime() });
+    },
   };
 }
 

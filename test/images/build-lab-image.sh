@@ -27,8 +27,11 @@ case "$*" in
 esac
 PY
 chmod 755 "$r/usr/bin/python3"
+# The entry point answers -h/--help with the seed lab's own help text, as the real container does.
+cp "$(dirname "$0")/../fixtures/abide-demo-help-cols200.txt" "$r/opt/lab/help.txt"
 cat > "$r/.singularity.d/runscript" <<'RUN'
 #!/bin/sh
+case "$1" in -h|--help) cat /opt/lab/help.txt; exit 0 ;; esac
 echo "lab image running with: $*"
 RUN
 chmod 755 "$r/.singularity.d/runscript"
@@ -46,6 +49,7 @@ From: busybox:1.36
     export LAB_HOME=/opt/lab
 
 %runscript
+    case "$1" in -h|--help) cat /opt/lab/help.txt; exit 0 ;; esac
     echo "lab image running with: $*"
 DEF
 cp "$work/lab.def" "$r/.singularity.d/Singularity"

@@ -7,6 +7,7 @@ import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { openWorkbenchWithVsix, Workbench } from '../harness/vscodeServer';
 import { repoRoot } from '../paths';
+import { loadServices } from '../integration/services';
 import { shots, vsix } from './uiPaths';
 
 describe('ReproLab in the VS Code workbench', () => {
@@ -52,5 +53,21 @@ describe('ReproLab in the VS Code workbench', () => {
     await sidebar.getByText('singularity-e2e-busybox_amd64.sif').waitFor({ timeout: 60000 });
     await sidebar.getByText('one-group.sif').waitFor();
     await page.screenshot({ path: path.join(shots, '02-images.png') });
+  });
+
+  it('opens the run form of an image from its inline Run action', async () => {
+    const { images } = loadServices();
+    fs.copyFileSync(images.lab, path.join(workspace, 'images', 'lab.sif'));
+    const sidebar = page.locator('#workbench\\.parts\\.sidebar');
+    const row = sidebar.locator('.monaco-list-row', { hasText: 'lab.sif' }).first();
+    await row.waitFor({ timeout: 60000 });
+    await row.hover();
+    await row.getByRole('button', { name: 'Open in Form' }).click();
+    // The editor's webview opened last; the Scores view has the other one.
+    const form = page.locator('iframe.webview.ready').last().contentFrame().frameLocator('iframe#active-frame');
+    await form.getByText('--input-dir').first().waitFor({ timeout: 60000 });
+    await form.getByText('abide-site-adaptation-demo').first().waitFor();
+    await form.locator('#preview').getByText('run').waitFor();
+    await page.screenshot({ path: path.join(shots, '05-run-form.png') });
   });
 });

@@ -76,6 +76,8 @@ describe('run configurations', () => {
     setInDocument(document, ['arguments', 'random-state'], 1);
     setInDocument(document, ['arguments', 'atlas'], 'cc400');
     setInDocument(document, ['output', 'root'], undefined);
+    setInDocument(document, ['apptainer', 'nv'], undefined);
+    setInDocument(document, ['nothing', 'here'], undefined);
     const text = document.toString();
     assert.match(text, /^# The ABIDE demo, seed 0$/m);
     assert.match(text, /# pulled from ghcr.io/);

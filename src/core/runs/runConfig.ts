@@ -130,10 +130,20 @@ function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
   });
 }
 
-/** Sets a value in the document (creating maps on the way), keeping comments and order elsewhere. */
+/**
+ * Sets a value in the document (creating maps on the way), keeping comments and order elsewhere;
+ * `undefined` removes the key, and a map left empty by that goes too.
+ */
 export function setInDocument(document: Document, path: (string | number)[], value: unknown): void {
-  if (value === undefined) document.deleteIn(path);
-  else document.setIn(path, value);
+  if (value !== undefined) {
+    document.setIn(path, value);
+    return;
+  }
+  if (!document.hasIn(path)) return;
+  document.deleteIn(path);
+  const parent = path.slice(0, -1);
+  const container = parent.length ? document.getIn(parent) : undefined;
+  if (isMap(container) && container.items.length === 0) document.deleteIn(parent);
 }
 
 /** The Apptainer flags a configuration asks for. */

@@ -1,0 +1,131 @@
+// The run form webview: renders the form schema the extension sends, reports every change back,
+// and shows the command preview and warnings the extension computes. No remote resources.
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app');
+let schema;
+let state;
+
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (v === true) node.setAttribute(k, '');
+    else if (v !== false && v !== undefined && v !== null) node.setAttribute(k, String(v));
+  }
+  for (const c of children.flat()) if (c !== undefined && c !== null) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  return node;
+};
+
+function send() {
+  vscode.postMessage({ type: 'update', values: state.values, name: state.name, target: state.target, cleanenv: state.cleanenv, nv: state.nv });
+}
+
+function setValue(dest, value) {
+  if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) delete state.values[dest];
+  else state.values[dest] = value;
+  send();
+}
+
+const isList = (o) => o.nargs === '+' || o.nargs === '*' || (typeof o.nargs === 'number' && o.nargs > 1);
+const defaultText = (o) => ('default' in o && o.default !== null ? `default ${JSON.stringify(o.default)}` : 'default');
+
+function control(o) {
+  const value = state.values[o.dest];
+  const id = `opt-${o.dest}`;
+  if (o.kind === 'flag') {
+    return el('vscode-checkbox', { id, checked: value === true, onchange: (e) => setValue(o.dest, e.target.checked ? true : undefined) }, o.flags[o.flags.length - 1]);
+  }
+  if (o.kind === 'boolean') {
+    // Three states: leave to the image's default, or force --x / --no-x.
+    const current = value === true ? 'yes' : value === false ? 'no' : 'default';
+    const select = el('vscode-single-select', { id, 'data-dest': o.dest },
+      el('vscode-option', { value: 'default', selected: current === 'default' }, `${defaultText(o)} (not passed)`),
+      el('vscode-option', { value: 'yes', selected: current === 'yes' }, `yes: ${o.flags.find((f) => f.startsWith('--')) ?? o.flags[0]}`),
+      el('vscode-option', { value: 'no', selected: current === 'no' }, `no: ${o.negative}`));
+    select.addEventListener('change', (e) => setValue(o.dest, e.target.value === 'yes' ? true : e.target.value === 'no' ? false : undefined));
+    return select;
+  }
+  if (o.choices && isList(o)) {
+    // An ordered multi-select: the order is kept, since the first metric refits the model.
+    const chosen = Array.isArray(value) ? value : [];
+    const chips = el('span', { class: 'chips' }, chosen.map((c, i) => el('span', { class: 'chip' }, `${i + 1}. ${c}`,
+      el('button', { title: `Remove ${c}`, onclick: () => setValue(o.dest, chosen.filter((x) => x !== c)) }, '×'))));
+    const add = el('vscode-single-select', { id, 'data-dest': o.dest },
+      el('vscode-option', { value: '', selected: true }, chosen.length ? 'add…' : `${defaultText(o)}; add…`),
+      ...o.choices.filter((c) => !chosen.includes(c)).map((c) => el('vscode-option', { value: c }, c)));
+    add.addEventListener('change', (e) => {
+      if (e.target.value) setValue(o.dest, [...chosen, e.target.value]);
+    });
+    return el('span', { class: 'control' }, chips, add);
+  }
+  if (o.choices) {
+    const select = el('vscode-single-select', { id, 'data-dest': o.dest },
+      el('vscode-option', { value: '', selected: value === undefined }, `${defaultText(o)}`),
+      ...o.choices.map((c) => el('vscode-option', { value: c, selected: value === c }, c)));
+    select.addEventListener('change', (e) => setValue(o.dest, e.target.value || undefined));
+    return select;
+  }
+  const numeric = o.type.name === 'int' || o.type.name === 'float';
+  const text = Array.isArray(value) ? value.join(' ') : value === undefined || value === null ? '' : String(value);
+  const field = el('vscode-textfield', {
+    id, 'data-dest': o.dest, value: text, type: numeric && !isList(o) ? 'number' : 'text',
+    placeholder: o.required ? 'required' : isList(o) ? 'values separated by spaces' : defaultText(o),
+    step: o.type.name === 'int' ? '1' : undefined,
+  });
+  field.addEventListener('change', (e) => {
+    const raw = e.target.value.trim();
+    if (!raw) return setValue(o.dest, undefined);
+    const parse = (s) => (numeric && /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s);
+    setValue(o.dest, isList(o) ? raw.split(/\s+/).map(parse) : parse(raw));
+  });
+  const parts = [field];
+  if (o.type.name === 'path') parts.push(el('vscode-button', { secondary: true, onclick: () => vscode.postMessage({ type: 'browse', dest: o.dest, current: text }) }, 'Browse…'));
+  return el('span', { class: 'control' }, parts);
+}
+
+function render(where) {
+  app.replaceChildren(
+    el('h1', {}, `Run ${schema.prog ?? state.name}`),
+    el('p', { class: 'where' }, `${state.image} on ${where}`),
+    schema.description ? el('p', { class: 'description' }, schema.description) : null,
+    el('div', { class: 'settings' },
+      el('vscode-label', { for: 'config-name' }, 'Configuration'),
+      el('vscode-textfield', { id: 'config-name', value: state.name, onchange: (e) => { state.name = e.target.value.trim(); send(); } }),
+      el('vscode-checkbox', { id: 'cleanenv', checked: state.cleanenv, onchange: (e) => { state.cleanenv = e.target.checked; send(); } }, '--cleanenv'),
+      el('vscode-checkbox', { id: 'nv', checked: state.nv, onchange: (e) => { state.nv = e.target.checked; send(); } }, '--nv (GPUs)')),
+    ...schema.groups
+      .map((g) => ({ g, options: g.options.filter((o) => o.kind !== 'help') }))
+      .filter(({ options }) => options.length)
+      .map(({ g, options }) => el('vscode-collapsible', { title: g.title, open: true, class: 'group' },
+        el('div', {}, g.description ? el('p', { class: 'help' }, g.description) : null,
+          options.map((o) => el('div', { class: 'row', 'data-option': o.dest },
+            el('label', { for: `opt-${o.dest}`, class: o.required ? 'required' : '' }, o.positional ? o.dest : o.flags.find((f) => f.startsWith('--')) ?? o.flags[0]),
+            el('div', {}, control(o),
+              el('div', { class: 'help' }, o.help || '', o.type.guessed && o.kind === 'value' ? el('span', { class: 'guess' }, ` (${o.type.name}, guessed)`) : null))))))),
+    el('ul', { class: 'warnings', id: 'warnings' }),
+    el('div', { class: 'preview', id: 'preview' }),
+    el('div', { class: 'actions' },
+      el('vscode-button', { id: 'save', onclick: () => vscode.postMessage({ type: 'save' }) }, 'Save'),
+      el('span', { class: 'status', id: 'status' })),
+    el('p', { class: 'errors', id: 'errors' }),
+  );
+}
+
+window.addEventListener('message', (event) => {
+  const m = event.data;
+  if (m.type === 'init') {
+    schema = m.schema;
+    state = m.state;
+    render(m.where);
+    send();
+  } else if (m.type === 'preview') {
+    document.getElementById('preview').textContent = m.command;
+    document.getElementById('warnings').replaceChildren(...m.warnings.map((w) => el('li', {}, w)));
+    document.getElementById('errors').textContent = '';
+  } else if (m.type === 'saved') {
+    document.getElementById('status').textContent = `Saved ${m.path}`;
+  } else if (m.type === 'error') {
+    document.getElementById('errors').textContent = m.message;
+  }
+});
+vscode.postMessage({ type: 'ready' });

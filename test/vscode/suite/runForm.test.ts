@@ -1,0 +1,76 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { parse } from 'yaml';
+import type { ReproLabApi } from '../../../src/extension';
+import type { RunFormPanel } from '../../../src/vscode/webviews/runForm';
+import type { ImageNode } from '../../../src/vscode/views/imagesTree';
+import { loadServices } from '../../integration/services';
+
+describe('Run form from an image whose entry point prints the seed lab help', () => {
+  let api: ReproLabApi;
+  const services = loadServices();
+  const config = () => vscode.workspace.getConfiguration('reprolab');
+  const label = (node: ImageNode) => String(api.imagesTree.getTreeItem(node).label);
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ReproLabApi>('reprolab.reprolab')!.activate();
+    const sshConfig = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'ssh_config_form');
+    fs.writeFileSync(sshConfig, [
+      'Host test-login', `  HostName ${services.ssh.host}`, `  Port ${services.ssh.port}`, `  User ${services.ssh.user}`,
+      `  IdentityFile ${services.ssh.privateKey}`, '  IdentityAgent none', `  UserKnownHostsFile ${services.ssh.knownHosts}`, '',
+    ].join('\n'));
+    await config().update('ssh.configFile', sshConfig, vscode.ConfigurationTarget.Workspace);
+    await config().update('clusters', [{ name: 'test', host: 'test-login', imageFolders: [services.images.folder] }], vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    await config().update('clusters', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('ssh.configFile', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('fills the form, saves the YAML, and reopening the YAML gives the same values', async () => {
+    const cluster = (await api.imagesTree.getChildren()).find((n) => label(n) === 'test')!;
+    const folder = (await api.imagesTree.getChildren(cluster))[0];
+    const lab = (await api.imagesTree.getChildren(folder)).find((n) => label(n) === 'lab.sif')!;
+    const form = await vscode.commands.executeCommand<RunFormPanel>('reprolab.openRunForm', lab);
+    assert.ok(form, 'the form opened');
+    const values = {
+      input_dir: '/data/abide', output_dir: '/scratch/out', random_state: 0, scoring: ['f1', 'accuracy'],
+      band_pass_filtering: false, mida: true, atlas: 'cc400', num_folds: 10,
+    };
+    await form.setValues(values);
+    assert.deepStrictEqual(form.values, values);
+    const uri = await form.save();
+    assert.strictEqual(path.basename(uri.fsPath), 'lab.yaml');
+    const saved = parse(fs.readFileSync(uri.fsPath, 'utf8'));
+    assert.deepStrictEqual([saved.image, saved.cluster, saved.target], [services.images.lab, 'test', { type: 'local' }]);
+    assert.deepStrictEqual(saved.arguments, { 'input-dir': '/data/abide', 'output-dir': '/scratch/out', atlas: 'cc400', 'band-pass-filtering': false, mida: true, scoring: ['f1', 'accuracy'], 'num-folds': 10, 'random-state': 0 });
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const reopened = await vscode.commands.executeCommand<RunFormPanel>('reprolab.openRunForm', uri);
+    assert.deepStrictEqual(reopened.values, values);
+  });
+
+  it('keeps comments and keys it does not edit when it saves again', async () => {
+    const uri = vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.reprolab', 'runs', 'lab.yaml'));
+    const text = fs.readFileSync(uri.fsPath, 'utf8');
+    fs.writeFileSync(uri.fsPath, text.replace('arguments:', '# the seed-0 baseline\narguments:') + 'environment:\n  OMP_NUM_THREADS: 2 # keep this\n');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const form = await vscode.commands.executeCommand<RunFormPanel>('reprolab.openRunForm', uri);
+    await form.setValues({ random_state: 1 });
+    await form.save();
+    const after = fs.readFileSync(uri.fsPath, 'utf8');
+    assert.match(after, /# the seed-0 baseline/);
+    assert.match(after, /OMP_NUM_THREADS: 2 # keep this/);
+    assert.match(after, /random-state: 1/);
+  });
+
+  it('refuses values the image does not take', async () => {
+    const uri = vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.reprolab', 'runs', 'lab.yaml'));
+    const form = await vscode.commands.executeCommand<RunFormPanel>('reprolab.openRunForm', uri);
+    const before = form.values;
+    await form.setValues({ atlas: 'not-an-atlas' });
+    assert.deepStrictEqual(form.values, before);
+  });
+});

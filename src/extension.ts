@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { HostRegistry } from './core/host/registry';
 import { registerCommands } from './vscode/commands';
+import { registerRunConfigDiagnostics } from './vscode/runConfigDiagnostics';
 import { ConnectionStatus } from './vscode/connectionStatus';
 import { IMAGE_SCHEME, ImageDocuments } from './vscode/imageDocuments';
 import { VsCodeSshPrompter } from './vscode/sshPrompter';
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     }),
     { dispose: () => watchers.forEach((w) => w.dispose()) },
     vscode.workspace.registerTextDocumentContentProvider(IMAGE_SCHEME, imageDocuments),
+    registerRunConfigDiagnostics(),
     vscode.workspace.onDidOpenTextDocument(async (doc) => {
       const language = doc.uri.scheme === IMAGE_SCHEME ? imageDocuments.languageOf(doc.uri) : undefined;
       if (language && language !== doc.languageId && (await vscode.languages.getLanguages()).includes(language)) {

@@ -105,9 +105,9 @@ export function runArgv(binary: string, image: string, args: string[] = [], flag
   return [binary, 'run', ...runFlagArgs(flags), image, ...args];
 }
 
-/** `apptainer run IMAGE --help`: the entry point's own help, which the run form is built from. */
+/** `apptainer run IMAGE -h`: the entry point's own help, which the run form is built from. */
 export function helpArgv(binary: string, image: string): string[] {
-  return [binary, 'run', image, '--help'];
+  return [binary, 'run', image, '-h'];
 }
 
 /** `apptainer exec [flags] IMAGE COMMAND...`. */

@@ -8,6 +8,7 @@ import { FormSchema } from '../../core/argparse/help';
 import { Host } from '../../core/host/host';
 import { checkFormValues, argumentsFromValues, valuesFromArguments } from '../../core/runs/formValues';
 import { labWarnings } from '../../core/runs/labWarnings';
+import { checkOutputFolder } from '../../core/runs/outputFolder';
 import { ArgumentValue, argumentArgv, parseRunConfig, RunConfig, setInDocument } from '../../core/runs/runConfig';
 import { commandLine } from '../../core/shell';
 import { CommandContext } from '../commands';
@@ -92,6 +93,13 @@ export class RunFormPanel {
     return form;
   }
 
+  private lastWarnings: string[] = [];
+
+  /** For tests: the warnings the form shows now. */
+  get warnings(): string[] {
+    return [...this.lastWarnings];
+  }
+
   /** For tests: the values the form holds now. */
   get values(): Record<string, ArgumentValue> {
     return { ...this.state.values };
@@ -152,6 +160,28 @@ export class RunFormPanel {
     return { schema: this.schema, state: this.state, where: this.state.cluster ?? 'this machine' };
   }
 
+  private outputCheck?: { folder: string; warning?: string };
+
+  /** "Output folder already holds results", checked on the host when the output option changes. */
+  private checkOutputOption(): string | undefined {
+    const option = this.schema.groups.flatMap((g) => g.options).find((o) => /(^|_)(output|out)(_|$)/i.test(o.dest) && o.type.name === 'path');
+    const folder = option ? this.state.values[option.dest] : undefined;
+    if (typeof folder !== 'string' || !folder) return undefined;
+    if (this.outputCheck?.folder !== folder) {
+      this.outputCheck = { folder };
+      checkOutputFolder(this.host, folder).then(
+        () => undefined,
+        (err: Error) => {
+          if (this.outputCheck?.folder === folder) {
+            this.outputCheck.warning = err.message;
+            this.update();
+          }
+        },
+      );
+    }
+    return this.outputCheck.warning;
+  }
+
   private update(): void {
     let preview: string;
     try {
@@ -161,7 +191,13 @@ export class RunFormPanel {
       preview = `(${(err as Error).message})`;
     }
     const missing = this.schema.groups.flatMap((g) => g.options).filter((o) => o.required && this.state.values[o.dest] === undefined).map((o) => o.flags[0] ?? o.dest);
-    const warnings = [...(missing.length ? [`Required: ${missing.join(', ')}.`] : []), ...labWarnings(argumentsFromValues(this.state.values, this.schema), this.schema)];
+    const outputWarning = this.checkOutputOption();
+    const warnings = [
+      ...(missing.length ? [`Required: ${missing.join(', ')}.`] : []),
+      ...labWarnings(argumentsFromValues(this.state.values, this.schema), this.schema),
+      ...(outputWarning ? [outputWarning] : []),
+    ];
+    this.lastWarnings = warnings;
     this.post({ type: 'preview', command: preview, warnings });
   }
 

@@ -73,4 +73,33 @@ describe('Run form from an image whose entry point prints the seed lab help', ()
     await form.setValues({ atlas: 'not-an-atlas' });
     assert.deepStrictEqual(form.values, before);
   });
+
+  it('warns when the output folder already holds results on the cluster', async () => {
+    const uri = vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.reprolab', 'runs', 'lab.yaml'));
+    const form = await vscode.commands.executeCommand<RunFormPanel>('reprolab.openRunForm', uri);
+    // The images folder on the cluster holds files: as an output folder it would be overwritten.
+    await form.setValues({ output_dir: services.images.folder });
+    let warnings: string[] = [];
+    for (let i = 0; i < 50 && !warnings.some((w) => /already holds results/.test(w)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      warnings = form.warnings;
+    }
+    assert.ok(warnings.some((w) => w.startsWith(`${services.images.folder} already holds results`)), warnings.join(' | '));
+  });
+
+  it('marks problems of a run configuration on their lines in the editor', async () => {
+    const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.reprolab', 'runs', 'broken.yaml');
+    fs.writeFileSync(file, 'image: lab.sif\ntarget:\n  type: pbs\nimgae: typo\n');
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+    let diagnostics: vscode.Diagnostic[] = [];
+    for (let i = 0; i < 50 && diagnostics.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      diagnostics = vscode.languages.getDiagnostics(doc.uri);
+    }
+    assert.deepStrictEqual(diagnostics.map((d) => [d.range.start.line, d.message]), [
+      [3, 'Unknown key "imgae" in the configuration: check its spelling (see the run configuration schema).'],
+      [2, 'target.type must be one of "local", "slurm".'],
+    ]);
+  });
 });

@@ -41,7 +41,7 @@ const subcommands: Record<string, Subcommand> = {
     run: (args, io) => {
       if (args.length > 1) throw new UsageError('help takes at most one command name');
       if (args[0]) {
-        const sub = subcommands[args[0]];
+        const sub = Object.prototype.hasOwnProperty.call(subcommands, args[0]) ? subcommands[args[0]] : undefined;
         if (!sub) throw new UsageError(`unknown command '${args[0]}'`);
         io.out(`usage: ${sub.usage}\n\n${sub.summary}\n`);
       } else {

@@ -73,8 +73,17 @@ export function hostContract(f: ContractFixture): void {
     assert.strictEqual(alive, 'gone', 'the background child was stopped with its group');
   });
 
-  it('stops a command that outlives its timeout', async () => {
+  it('stops a command that outlives its timeout, even one that ignores TERM', async () => {
     await assert.rejects(f.host().exec(['sleep', '30'], { timeoutMs: 300 }), isHostError('timeout'));
+    await assert.rejects(f.host().exec(['sh', '-c', 'trap "" TERM; sleep 30 & wait'], { timeoutMs: 300 }), isHostError('timeout'));
+  });
+
+  it('says when the working folder is missing', async () => {
+    await assert.rejects(f.host().exec(['true'], { cwd: `${f.scratch()}/no-such-folder` }), (err: unknown) => err instanceof HostError && /no-such-folder/.test(err.message));
+  });
+
+  it('refuses ports out of range', async () => {
+    await assert.rejects(f.host().forwardPort('127.0.0.1', 70000), isHostError('config'));
   });
 
   it('writes atomically with the asked mode, then stats, lists and reads ranges', async () => {

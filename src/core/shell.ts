@@ -20,6 +20,9 @@ export function quoteArg(arg: string): string {
   if (arg.includes('\0')) {
     throw new ShellQuoteError(`argument ${JSON.stringify(arg.slice(0, 40))} contains a NUL byte, which no command line can carry: remove it`);
   }
+  if (!arg.isWellFormed()) {
+    throw new ShellQuoteError(`argument ${JSON.stringify(arg.slice(0, 40))} contains a lone UTF-16 surrogate, which cannot be sent as UTF-8: fix the text`);
+  }
   if (arg === '') return "''";
   // `=` is safe except at the start of a zsh word (=cmd expands to its path).
   if (SAFE.test(arg) && !arg.startsWith('=')) return arg;
@@ -29,7 +32,10 @@ export function quoteArg(arg: string): string {
 /** Turns an argv into one `sh` command line whose words are exactly argv. */
 export function commandLine(argv: readonly string[]): string {
   if (argv.length === 0) throw new ShellQuoteError('cannot build a command line from an empty argument list');
-  return argv.map(quoteArg).join(' ');
+  // In command position `a=b` would be an assignment and `%1` a job: quote them so they stay words.
+  const words = argv.map(quoteArg);
+  if (/[=%]/.test(argv[0]) && !words[0].startsWith("'")) words[0] = `'${argv[0]}'`;
+  return words.join(' ');
 }
 
 /** `NAME=value` assignments, quoted, for prefixing a command line. */

@@ -7,7 +7,7 @@ describe('cluster settings', () => {
       { name: 'Bessemer', host: 'bessemer', imageFolders: ['/fastdata/me/images', ' ', 3] },
       { host: 'local' },
     ]);
-    assert.deepStrictEqual(problems, []);
+    assert.deepStrictEqual(problems, ['reprolab.clusters[0] "imageFolders" has entries that are not folder paths; they were skipped.']);
     assert.deepStrictEqual(clusters, [
       { name: 'Bessemer', host: 'bessemer', imageFolders: ['/fastdata/me/images'] },
       { name: 'local', host: 'local', imageFolders: [] },
@@ -28,6 +28,16 @@ describe('cluster settings', () => {
     assert.match(problems[1], /\[1\] has no "host"/);
     assert.match(problems[2], /contains spaces/);
     assert.match(problems[3], /repeats the cluster name "c"/);
+  });
+
+  it('says when image folders or names have the wrong type', () => {
+    const { clusters, problems } = parseClusterSettings([{ host: 'b', imageFolders: '/data/sif' }, { name: 3, host: 'c', imageFolders: ['/ok', 7] }]);
+    assert.deepStrictEqual(clusters.map((c) => [c.name, c.imageFolders]), [['b', []], ['c', ['/ok']]]);
+    assert.deepStrictEqual(problems, [
+      'reprolab.clusters[0] "imageFolders" must be a list of folders, such as ["/scratch/me/images"]; it was ignored.',
+      'reprolab.clusters[1] "name" must be text; the host "c" is used as its name.',
+      'reprolab.clusters[1] "imageFolders" has entries that are not folder paths; they were skipped.',
+    ]);
   });
 
   it('treats a missing setting as no clusters and a wrong type as one problem', () => {

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { promises as fs, readFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { appendKnownHost, changedKeyWarning, fingerprintSha256, hostFieldMatches, keyTypeOf, knownHostsLine, loadKnownHosts, parseKnownHosts, verifyHostKey } from '../../src/core/host/knownHosts';
+import { appendKnownHost, changedKeyWarning, fingerprintSha256, hostFieldMatches, keyTypeOf, knownHostsLine, loadKnownHosts, parseKnownHosts, verifyHostKey, wildcardMatch } from '../../src/core/host/knownHosts';
 import { fixture } from '../paths';
 
 const blob = (file: string) => Buffer.from(readFileSync(fixture('ssh', file), 'utf8').split(' ')[1], 'base64');
@@ -37,6 +37,15 @@ describe('known_hosts', () => {
     assert.strictEqual(verifyHostKey(entries, 'node7.hpc.example.org', 22, 'ssh-ed25519', hostKey).status, 'known');
     assert.strictEqual(verifyHostKey(entries, 'bad.hpc.example.org', 22, 'ssh-ed25519', hostKey).status, 'unknown');
     assert.ok(hostFieldMatches('LOGIN1.cluster.example.org', 'login1.cluster.example.org'));
+  });
+
+  it('matches wildcards without backtracking blow-ups', () => {
+    assert.ok(wildcardMatch('*.hpc.*.org', 'n1.hpc.example.org'));
+    assert.ok(!wildcardMatch('*.hpc.org', 'hpc.org'));
+    assert.ok(wildcardMatch('n?.x', 'n1.x') && !wildcardMatch('n?.x', 'n12.x'));
+    // A regex-based matcher takes minutes on these (or throws "Regular expression too large").
+    assert.ok(!wildcardMatch(`${'*'.repeat(40)}x`, 'a'.repeat(5000)));
+    assert.ok(!hostFieldMatches(`${'*'.repeat(200000)}x`, 'login.example.org'));
   });
 
   it('matches hashed entries written by ssh-keygen -H', () => {

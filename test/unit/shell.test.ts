@@ -15,6 +15,17 @@ describe('shell quoting', () => {
     assert.strictEqual(quoteArg('=cmd'), "'=cmd'");
   });
 
+  it('keeps a command word that looks like an assignment or a job a plain word', () => {
+    assert.strictEqual(commandLine(['a=b', 'x=y']), "'a=b' x=y");
+    assert.strictEqual(commandLine(['%1']), "'%1'");
+    const r = spawnSync('/bin/bash', ['-c', `${commandLine(['a=b', 'x'])} 2>&1; echo "[$a]"`], { encoding: 'utf8' });
+    assert.match(r.stdout, /a=b: command not found\n\[\]\n$/);
+  });
+
+  it('rejects a lone surrogate, which cannot travel as UTF-8', () => {
+    assert.throws(() => quoteArg('a\uD800b'), /lone UTF-16 surrogate/);
+  });
+
   it('rejects a NUL byte with a clear error', () => {
     assert.throws(() => quoteArg('a\0b'), (err: unknown) => err instanceof ShellQuoteError && /NUL byte/.test(err.message));
     assert.throws(() => commandLine([]), ShellQuoteError);

@@ -12,6 +12,11 @@ describe('the command line SshHost sends', () => {
     assert.strictEqual(env.stdout, 'x y|/tmp');
     const missing = spawnSync('/bin/sh', ['-c', remoteCommandLine(['true'], { cwd: '/nonexistent/dir' })], { encoding: 'utf8' });
     assert.strictEqual(missing.status, 1);
+    const dash = spawnSync('/bin/sh', ['-c', remoteCommandLine(['pwd'], { cwd: '-' })], { encoding: 'utf8', cwd: '/tmp' });
+    assert.strictEqual(dash.status, 1, 'cd -- - is a folder named "-", not the previous folder');
+    assert.throws(() => remoteCommandLine(['true'], { env: { '-i': 'x' } }), /not a valid environment variable name/);
+    const assignment = spawnSync('/bin/sh', ['-c', remoteCommandLine(['FOO=bar', 'x'], { env: { A: '1' } })], { encoding: 'utf8' });
+    assert.match(assignment.stderr, /FOO=bar: (not found|No such file)/);
   });
 
   it('takes the PID line off stderr however the chunks fall, and passes everything else on', () => {
@@ -27,5 +32,7 @@ describe('the command line SshHost sends', () => {
     assert.deepStrictEqual(run(['repro', 'lab-pid:7', '\n', 'tail']), { pid: 7, rest: 'tail' });
     assert.deepStrictEqual(run(['not a pid line\nmore']), { pid: undefined, rest: 'not a pid line\nmore' });
     assert.deepStrictEqual(run(['short']), { pid: undefined, rest: 'short' });
+    // A login shell may speak first (Lmod, locale warnings): the marker is found after it.
+    assert.deepStrictEqual(run(['Lmod: module loaded\n', 'bash: warning: setlocale\nreprolab-pid:99\n', 'real error\n']), { pid: 99, rest: 'Lmod: module loaded\nbash: warning: setlocale\nreal error\n' });
   });
 });

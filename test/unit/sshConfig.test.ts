@@ -55,6 +55,35 @@ describe('~/.ssh/config', () => {
     assert.deepStrictEqual([t.hostName, t.port, t.user, t.identitiesOnly, t.identityAgent], ['stanage.shef.ac.uk', 2022, 'sta1', true, undefined]);
   });
 
+  it('goes back to the including block after an Include, as OpenSSH does', async () => {
+    await write('.ssh/config', 'Include config.d/*\nPort 2400\nHost lab\n  User me\n  Include lab.d/*\n  HostName lab.example.org\n');
+    await write('.ssh/config.d/work', 'Host work\n  HostName work.example.org\n');
+    await write('.ssh/lab.d/extra', 'Host other\n  User other\n');
+    assert.strictEqual((await resolveSshTarget('anything', context)).port, 2400);
+    const lab = await resolveSshTarget('lab', context);
+    assert.deepStrictEqual([lab.hostName, lab.user, lab.port], ['lab.example.org', 'me', 2400]);
+  });
+
+  it('lower-cases host names and refuses ProxyCommand, empty values and odd ports with a reason', async () => {
+    await write('.ssh/config', 'Host a\n  HostName Login.Cluster.EDU\nHost p\n  ProxyCommand ssh -W %h:%p jump\nHost h\n  Port 0x10\nHost e\n  HostName\n');
+    assert.strictEqual((await resolveSshTarget('a', context)).hostName, 'login.cluster.edu');
+    await assert.rejects(resolveSshTarget('p', context), /uses ProxyCommand, which ReproLab does not run: write "ProxyJump <jump host>"/);
+    await assert.rejects(resolveSshTarget('h', context), /Port "0x10" for h/);
+    await assert.rejects(resolveSshTarget('e', context), /hostname for e in ~\/.ssh\/config is empty/);
+  });
+
+  it('refuses a config that is a FIFO, too large, or named but missing', async () => {
+    const { execFileSync } = await import('child_process');
+    execFileSync('mkfifo', [path.join(home, 'fifo')]);
+    await assert.rejects(resolveSshTarget('x', { ...context, configFile: path.join(home, 'fifo') }), /is not a regular file/);
+    await write('big', 'x'.repeat(2 * 1024 * 1024));
+    await assert.rejects(resolveSshTarget('x', { ...context, configFile: path.join(home, 'big') }), /too large/);
+    await assert.rejects(resolveSshTarget('x', { ...context, configFile: path.join(home, 'nope') }), /The SSH config .*nope does not exist/);
+    await write('.ssh/config', 'Include ~/.ssh/[z-a]\nMatch exec "true"\n  User m\n');
+    const t = await resolveSshTarget('x', context);
+    assert.strictEqual(t.notes.length, 1);
+  });
+
   it('refuses an Include loop instead of hanging', async () => {
     await write('.ssh/config', 'Include config\n');
     await assert.rejects(resolveSshTarget('x', context), /Include nests more than 16 deep/);

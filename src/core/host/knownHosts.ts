@@ -2,6 +2,7 @@ import { createHash, createHmac } from 'crypto';
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import { HostError } from './host';
+import { readSmallTextFile } from './sshConfig';
 
 /** One line of a known_hosts file. */
 export interface KnownHostEntry {
@@ -59,9 +60,26 @@ export function hostFieldMatches(field: string, name: string): boolean {
   return matched;
 }
 
-function wildcardMatch(pattern: string, text: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`).test(text);
+/** `*` and `?` wildcards, matched without regular expressions (linear, however many stars). */
+export function wildcardMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < text.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === text[t])) {
+      p++;
+      t++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++mark;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** Checks a server's key against known_hosts entries, as OpenSSH does. */
@@ -100,13 +118,7 @@ export function knownHostsLine(host: string, port: number, keyType: string, key:
 /** Reads and parses every known_hosts file that exists. */
 export async function loadKnownHosts(files: string[]): Promise<KnownHostEntry[]> {
   const all: KnownHostEntry[] = [];
-  for (const file of files) {
-    try {
-      all.push(...parseKnownHosts(await fs.readFile(file, 'utf8'), file));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new HostError('config', `${file} cannot be read: ${(err as Error).message}`, err);
-    }
-  }
+  for (const file of files) all.push(...parseKnownHosts(await readSmallTextFile(file, 'The known_hosts file', false), file));
   return all;
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'child_process';
-import { promises as fs } from 'fs';
+import { promises as fs, statSync } from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -19,6 +19,18 @@ export class LocalHost implements Host {
     if (argv.length === 0) throw new HostError('config', 'No command to run.');
     for (const arg of argv) quoteArg(arg); // the same NUL check as every other command line
     const what = `${argv[0]}`;
+    if (options?.cwd !== undefined) {
+      let stat: import('fs').Stats | undefined;
+      try {
+        stat = statSync(options.cwd);
+      } catch {
+        stat = undefined;
+      }
+      if (!stat?.isDirectory()) {
+        const error = new HostError('not-found', `The working folder ${options.cwd} ${stat ? 'is not a folder' : 'does not exist'} on this machine.`);
+        return { done: Promise.reject(error), cancel: () => undefined };
+      }
+    }
     // detached: the command leads its own process group, so cancel() ends its children too.
     const child = spawn(argv[0], argv.slice(1), {
       cwd: options?.cwd,
@@ -39,12 +51,24 @@ export class LocalHost implements Host {
       });
       child.on('close', (code, signal) => resolve({ code, signal: signal ? signal.replace(/^SIG/, '') : null }));
     });
-    const kill = () => {
+    let closed = false;
+    child.on('close', () => (closed = true));
+    const signalGroup = (signal: NodeJS.Signals) => {
       try {
-        if (child.pid) process.kill(-child.pid, 'SIGTERM');
+        if (child.pid) process.kill(-child.pid, signal);
       } catch {
-        child.kill('SIGTERM');
+        child.kill(signal);
       }
+    };
+    // TERM first; a command that ignores it, or a grandchild holding the pipes, gets KILL after 2 s.
+    const kill = () => {
+      signalGroup('SIGTERM');
+      setTimeout(() => {
+        if (closed) return;
+        signalGroup('SIGKILL');
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, 2000).unref();
     };
     return superviseCommand(what, exited, kill, options);
   }
@@ -57,6 +81,7 @@ export class LocalHost implements Host {
     checkRange(offset, length);
     const handle = await fs.open(file, 'r').catch((err) => { throw fileError(err, file); });
     try {
+      if (!(await handle.stat()).isFile()) throw new HostError('io', `${file} is not a regular file.`);
       const size = (await handle.stat()).size;
       const wanted = Math.max(0, Math.min(length, size - offset));
       const buffer = Buffer.alloc(wanted);
@@ -72,7 +97,9 @@ export class LocalHost implements Host {
     }
   }
 
-  async writeFile(file: string, data: string | Buffer, options?: WriteOptions): Promise<void> {
+  async writeFile(target: string, data: string | Buffer, options?: WriteOptions): Promise<void> {
+    // Through a symlink, the file it points to is replaced, as an editor would.
+    const file = await fs.realpath(target).catch(() => target);
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.reprolab-${process.pid}-${Date.now()}`);
     try {
       await fs.writeFile(temp, data, { mode: options?.mode ?? 0o644 });
@@ -110,7 +137,8 @@ export class LocalHost implements Host {
     return os.homedir();
   }
 
-  forwardPort(host: string, port: number, localPort = 0): Promise<PortForward> {
+  async forwardPort(host: string, port: number, localPort = 0): Promise<PortForward> {
+    checkPorts(port, localPort);
     return listenForward(localPort, (socket) => {
       const upstream = net.connect(port, host);
       socket.pipe(upstream).pipe(socket);
@@ -144,6 +172,12 @@ export function listenForward(localPort: number, connect: (socket: net.Socket) =
       });
     });
   });
+}
+
+/** Ports must be whole numbers in range (0 for the local one means "any free port"). */
+export function checkPorts(port: number, localPort: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HostError('config', `Cannot forward to port ${port}: a port is a whole number from 1 to 65535.`);
+  if (!Number.isInteger(localPort) || localPort < 0 || localPort > 65535) throw new HostError('config', `Cannot listen on local port ${localPort}: a port is a whole number from 0 to 65535.`);
 }
 
 export function checkRange(offset: number, length: number): void {

@@ -33,8 +33,10 @@ export function superviseCommand(
   const cancel = () => stop(new HostError('cancelled', `${what} was cancelled.`));
   const onAbort = () => cancel();
   options?.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = options?.timeoutMs
-    ? setTimeout(() => stop(new HostError('timeout', `${what} did not finish within ${Math.round(options.timeoutMs! / 1000)} s and was stopped.`)), options.timeoutMs)
+  // setTimeout fires at once for delays past 2^31-1 ms: anything that long means "no limit".
+  const limit = options?.timeoutMs;
+  const timer = limit !== undefined && Number.isFinite(limit) && limit > 0 && limit <= 2 ** 31 - 1
+    ? setTimeout(() => stop(new HostError('timeout', `${what} did not finish within ${Math.max(1, Math.round(limit / 1000))} s and was stopped.`)), limit)
     : undefined;
   if (options?.signal?.aborted) cancel();
   exited.then(

@@ -2,10 +2,10 @@ import { promises as fs } from 'fs';
 import * as path from 'path';
 import { Client, ConnectConfig, SFTPWrapper, utils } from 'ssh2';
 import type { Duplex } from 'stream';
-import { commandLine, quoteArg } from '../shell';
+import { commandLine, envAssignments, quoteArg } from '../shell';
 import { DirEntry, ExecOptions, ExitStatus, FileStat, Host, HostError, PortForward, RunningCommand, StreamHandlers, WriteOptions } from './host';
 import { appendKnownHost, changedKeyWarning, fingerprintSha256, keyTypeLabel, keyTypeOf, knownHostsLine, knownHostsName, loadKnownHosts, verifyHostKey } from './knownHosts';
-import { checkRange, listenForward } from './local';
+import { checkPorts, checkRange, listenForward } from './local';
 import { collectOutput, superviseCommand } from './running';
 import { resolveSshTarget, SshConfigContext, SshTarget } from './sshConfig';
 
@@ -111,14 +111,21 @@ export class SshHost implements Host {
     const what = `${argv[0]} on ${this.name}`;
     let pid: number | undefined;
     let killRequested = false;
+    let ended = false;
     // sshd ignores channel signals and closes a channel only when its command ends, so a command
-    // is ended by a TERM to its process group, sent over a second channel.
+    // is ended by a TERM to its process group, sent over a second channel, and a KILL 2 s later.
+    const killNow = (target: number) => {
+      this.killGroup(target, 'TERM');
+      setTimeout(() => {
+        if (!ended) this.killGroup(target, 'KILL');
+      }, 2000).unref();
+    };
     const kill = () => {
       if (killRequested) return;
       killRequested = true;
-      if (pid) this.killGroup(pid);
+      if (pid) killNow(pid);
     };
-    const exited = this.connection().then((connection) => new Promise<ExitStatus>((resolve, reject) => {
+    const exited = this.checkWorkingFolder(options?.cwd).then(() => this.connection()).then((connection) => new Promise<ExitStatus>((resolve, reject) => {
       connection.client.exec(remote, (err, ch) => {
         if (err) return reject(this.channelError(err, what));
         // Listen before this callback returns: a quick command's exit status can arrive in the same
@@ -129,13 +136,14 @@ export class SshHost implements Host {
         ch.on('data', (chunk: Buffer) => handlers.onStdout?.(chunk));
         const stderr = new PidLineFilter((found) => {
           pid = found;
-          if (killRequested) this.killGroup(found);
+          if (killRequested) killNow(found);
         }, (chunk) => handlers.onStderr?.(chunk));
         ch.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
         ch.on('exit', (code: number | null, signal?: string) => {
           status = { code: typeof code === 'number' ? code : null, signal: signal ? signal.replace(/^SIG/, '') : null };
         });
         ch.on('close', () => {
+          ended = true;
           stderr.end();
           connection.onDrop.delete(onDrop);
           if (status) resolve(status);
@@ -148,8 +156,18 @@ export class SshHost implements Host {
     return superviseCommand(what, exited, kill, options);
   }
 
-  private killGroup(pid: number): void {
-    this.exec(['kill', '-TERM', '--', `-${pid}`]).catch((err) => this.log(`could not stop process group ${pid}: ${(err as Error).message}`));
+  /** A missing working folder is a clear error, not a shell's "can't cd" with exit code 1. */
+  private async checkWorkingFolder(cwd: string | undefined): Promise<void> {
+    if (cwd === undefined) return;
+    const stat = await this.stat(cwd).catch((err: HostError) => {
+      if (err.kind === 'not-found') throw new HostError('not-found', `The working folder ${cwd} does not exist on ${this.name}.`, err);
+      throw err;
+    });
+    if (!stat.isDirectory) throw new HostError('not-found', `The working folder ${cwd} is not a folder on ${this.name}.`);
+  }
+
+  private killGroup(pid: number, signal: 'TERM' | 'KILL'): void {
+    this.exec(['kill', `-${signal}`, '--', `-${pid}`]).catch((err) => this.log(`could not stop process group ${pid}: ${(err as Error).message}`));
   }
 
   async readFile(file: string): Promise<Buffer> {
@@ -243,6 +261,7 @@ export class SshHost implements Host {
   }
 
   async forwardPort(host: string, port: number, localPort = 0): Promise<PortForward> {
+    checkPorts(port, localPort);
     await this.connection(); // log in before the first local connection arrives
     return listenForward(localPort, (socket) => {
       this.connection()
@@ -319,6 +338,7 @@ export class SshHost implements Host {
 
   private async open(): Promise<Connection> {
     const target = await resolveSshTarget(this.options.destination, this.options.context);
+    for (const note of target.notes) this.log(note);
     // ProxyJump: log in to each hop through a channel forwarded by the one before it.
     const chain = [...target.proxyJump, target];
     const hops: Client[] = [];
@@ -416,11 +436,13 @@ export class SshHost implements Host {
   private async checkHostKey(target: SshTarget, key: Buffer): Promise<void> {
     const keyType = keyTypeOf(key);
     const entries = await loadKnownHosts(target.userKnownHostsFiles);
-    const verdict = verifyHostKey(entries, target.hostName, target.port, keyType, key);
-    const name = knownHostsName(target.hostName, target.port);
+    // OpenSSH lower-cases host names, so its (hashed) known_hosts entries are of the lower-case name.
+    const hostName = target.hostName.toLowerCase();
+    const verdict = verifyHostKey(entries, hostName, target.port, keyType, key);
+    const name = knownHostsName(hostName, target.port);
     if (verdict.status === 'known') return;
     if (verdict.status === 'changed') {
-      const warning = changedKeyWarning(target.hostName, target.port, keyType, key, verdict.entry);
+      const warning = changedKeyWarning(hostName, target.port, keyType, key, verdict.entry);
       this.log(warning);
       throw new HostError('host-key', `The host key of ${name} has changed, so ReproLab did not connect: someone may be intercepting the connection, or the key was replaced; ask the cluster's administrators, then remove the old key with ssh-keygen -R '${name}'.`, warning);
     }
@@ -438,7 +460,7 @@ export class SshHost implements Host {
       if (!trusted) throw new HostError('host-key', `Host key verification for ${name} was declined (${fingerprint}).`);
     }
     const file = target.userKnownHostsFiles[0];
-    await appendKnownHost(file, knownHostsLine(target.hostName, target.port, keyType, key));
+    await appendKnownHost(file, knownHostsLine(hostName, target.port, keyType, key));
     this.log(`Permanently added '${name}' (${keyTypeLabel(keyType)}) to the list of known hosts in ${file}.`);
   }
 
@@ -607,16 +629,21 @@ const PID_MARKER = 'reprolab-pid:';
  */
 export function remoteCommandLine(argv: readonly string[], options?: Pick<ExecOptions, 'cwd' | 'env'>): string {
   const parts: string[] = [`printf '${PID_MARKER}%s\\n' "$$" >&2;`];
-  if (options?.cwd) parts.push(`cd ${quoteArg(options.cwd)} || exit 1;`);
-  parts.push('exec');
-  if (options?.env && Object.keys(options.env).length) parts.push(commandLine(['env', ...Object.entries(options.env).map(([k, v]) => `${k}=${v}`)]));
-  parts.push(commandLine(argv));
+  // `cd -` means the previous folder even after `--`: a folder named like an option gets ./ first.
+  if (options?.cwd) parts.push(`cd -- ${quoteArg(options.cwd.startsWith('-') ? `./${options.cwd}` : options.cwd)} || exit 1;`);
+  if (options?.env && Object.keys(options.env).length) parts.push(`export ${envAssignments(options.env)};`);
+  parts.push('exec', commandLine(argv));
   return parts.join(' ');
 }
 
-/** Takes the PID line remoteCommandLine() writes first on stderr, and passes the rest on untouched. */
+/**
+ * Takes the PID line remoteCommandLine() writes on stderr and passes everything else on untouched.
+ * A login shell may print before it (module systems, locale warnings), so complete lines are
+ * scanned until the marker is found; after 64 KiB without it, everything passes through.
+ */
 export class PidLineFilter {
-  private head: Buffer | undefined = Buffer.alloc(0);
+  private pending: Buffer | undefined = Buffer.alloc(0);
+  private scanned = 0;
 
   constructor(
     private readonly onPid: (pid: number) => void,
@@ -624,23 +651,36 @@ export class PidLineFilter {
   ) {}
 
   push(chunk: Buffer): void {
-    if (!this.head) return this.onData(chunk);
-    this.head = Buffer.concat([this.head, chunk]);
-    const newline = this.head.indexOf(0x0a);
-    if (newline < 0 && this.head.length < 64) return;
-    const line = this.head.subarray(0, newline < 0 ? this.head.length : newline).toString('latin1');
-    const rest = this.head.subarray(newline < 0 ? this.head.length : newline + 1);
-    this.head = undefined;
-    const match = new RegExp(`^${PID_MARKER}(\\d+)$`).exec(line);
-    if (match) this.onPid(Number(match[1]));
-    const passOn = match ? rest : Buffer.concat([Buffer.from(line, 'latin1'), newline < 0 ? Buffer.alloc(0) : Buffer.from('\n'), rest]);
+    if (!this.pending) return this.onData(chunk);
+    let buffer = Buffer.concat([this.pending, chunk]);
+    const out: Buffer[] = [];
+    for (let newline = buffer.indexOf(0x0a); newline >= 0; newline = buffer.indexOf(0x0a)) {
+      const line = buffer.subarray(0, newline);
+      const match = new RegExp(`^${PID_MARKER}(\\d+)$`).exec(line.toString('latin1'));
+      buffer = buffer.subarray(newline + 1);
+      if (match) {
+        this.onPid(Number(match[1]));
+        this.pending = undefined;
+        out.push(buffer);
+        break;
+      }
+      out.push(line, Buffer.from('\n'));
+      this.scanned += line.length + 1;
+    }
+    if (this.pending) {
+      if (this.scanned > 64 * 1024) {
+        out.push(buffer);
+        this.pending = undefined;
+      } else this.pending = buffer;
+    }
+    const passOn = Buffer.concat(out);
     if (passOn.length) this.onData(passOn);
   }
 
-  /** Flushes whatever was held back when the stream ends without a full first line. */
+  /** Flushes whatever was held back when the stream ends without a full line. */
   end(): void {
-    if (this.head?.length) this.onData(this.head);
-    this.head = undefined;
+    if (this.pending?.length) this.onData(this.pending);
+    this.pending = undefined;
   }
 }
 

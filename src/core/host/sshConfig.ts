@@ -1,4 +1,4 @@
-import { promises as fs } from 'fs';
+import { constants as fsConstants, promises as fs } from 'fs';
 import * as path from 'path';
 import SSHConfig from 'ssh-config';
 import { HostError } from './host';
@@ -30,6 +30,8 @@ export interface SshTarget extends SshEndpoint {
   userKnownHostsFiles: string[];
   /** `yes` refuses unknown keys, `no`/`accept-new` takes them, `ask` (the default) asks the user. */
   strictHostKeyChecking: 'yes' | 'no' | 'ask' | 'accept-new';
+  /** What ReproLab read differently from OpenSSH, for the log (`Match exec` lines it skipped). */
+  notes: string[];
 }
 
 export interface SshConfigContext {
@@ -41,6 +43,8 @@ export interface SshConfigContext {
   configFile?: string;
 }
 
+/** Config and known_hosts files larger than this are not read: real ones are a few KiB. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 const DEFAULT_IDENTITIES = ['id_rsa', 'id_ecdsa', 'id_ecdsa_sk', 'id_ed25519', 'id_ed25519_sk', 'id_dsa'];
 const MAX_INCLUDE_DEPTH = 16; // OpenSSH's READCONF_MAX_DEPTH
 const MAX_JUMPS = 8;
@@ -48,7 +52,8 @@ const MAX_JUMPS = 8;
 /** Resolves a host alias the way `ssh ALIAS` would, reading ~/.ssh/config with its Includes. */
 export async function resolveSshTarget(alias: string, context: SshConfigContext): Promise<SshTarget> {
   const configFile = context.configFile ?? path.join(context.home, '.ssh', 'config');
-  const text = await loadConfigText(configFile, context.home, 0);
+  // A file the user named must exist, as with `ssh -F`; the default one may be missing.
+  const text = await loadConfigText(configFile, context.home, 0, context.configFile !== undefined);
   return resolveFromText(alias, text, context, 0);
 }
 
@@ -82,7 +87,9 @@ async function resolveFromText(spec: string, text: string, context: SshConfigCon
   const destination = parseDestination(spec);
   const config = SSHConfig.parse(text);
   // matchExec: false: a config file must never make ReproLab run a program.
-  const computed = config.compute(destination.host, { ignoreCase: true, matchExec: false }) as Record<string, string | string[] | undefined>;
+  const raw = config.compute(destination.host, { ignoreCase: true, matchExec: false }) as Record<string, string | string[] | undefined>;
+  // A directive with no value comes back with the line break in its key ("hostname\n").
+  const computed = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k.trim(), v]));
   const one = (key: string): string | undefined => {
     const value = computed[key];
     return Array.isArray(value) ? value[0] : value;
@@ -92,7 +99,15 @@ async function resolveFromText(spec: string, text: string, context: SshConfigCon
     return value === undefined ? [] : Array.isArray(value) ? value : [value];
   };
   const alias = destination.host;
-  const hostName = expandTokens(one('hostname') ?? alias, { h: alias, n: alias }, context);
+  for (const key of ['hostname', 'port', 'user']) {
+    if (computed[key] !== undefined && one(key)!.trim() === '') throw new HostError('config', `${key} for ${alias} in ~/.ssh/config is empty: give it a value or remove the line.`);
+  }
+  const proxyCommand = one('proxycommand');
+  if (proxyCommand && proxyCommand.toLowerCase() !== 'none') {
+    throw new HostError('config', `${alias} uses ProxyCommand, which ReproLab does not run: write "ProxyJump <jump host>" instead (the same as ssh -W through that host).`);
+  }
+  // OpenSSH lower-cases host names (ssh -G shows them so).
+  const hostName = expandTokens(one('hostname') ?? alias, { h: alias, n: alias }, context).toLowerCase();
   const port = destination.port ?? parsePort(one('port'), alias);
   const user = destination.user ?? one('user') ?? context.localUser;
   const tokens = { h: hostName, n: alias, p: String(port), r: user };
@@ -137,32 +152,55 @@ async function resolveFromText(spec: string, text: string, context: SshConfigCon
     connectTimeout: nonNegative(one('connecttimeout'), 20, 'ConnectTimeout', alias) || 20,
     userKnownHostsFiles: (knownHosts.length ? knownHosts : ['~/.ssh/known_hosts', '~/.ssh/known_hosts2']).map(expandPath),
     strictHostKeyChecking: strict === 'yes' || strict === 'true' ? 'yes' : strict === 'no' || strict === 'off' || strict === 'false' ? 'no' : strict === 'accept-new' ? 'accept-new' : 'ask',
+    notes: /^\s*match\b.*\bexec\b/im.test(text) ? ['~/.ssh/config has "Match exec" lines; ReproLab never runs their commands, so those blocks do not apply to it.'] : [],
   };
 }
 
-/** Reads a config file with every Include (globs, ~, nesting) inlined where it stands. */
-export async function loadConfigText(file: string, home: string, depth: number): Promise<string> {
-  if (depth > MAX_INCLUDE_DEPTH) throw new HostError('config', `${file}: Include nests more than ${MAX_INCLUDE_DEPTH} deep; check for an Include loop.`);
-  let text: string;
+/** Reads a small regular text file, refusing FIFOs, devices and huge files with a clear error. */
+export async function readSmallTextFile(file: string, what: string, mustExist: boolean): Promise<string> {
+  let handle;
   try {
-    text = await fs.readFile(file, 'utf8');
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw new HostError('config', `${file} cannot be read: ${(err as Error).message}`, err);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !mustExist) return '';
+    throw new HostError('config', code === 'ENOENT' ? `${what} ${file} does not exist.` : `${what} ${file} cannot be read: ${(err as Error).message}`, err);
   }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new HostError('config', `${what} ${file} is not a regular file.`);
+    if (stat.size > MAX_CONFIG_BYTES) throw new HostError('config', `${what} ${file} is ${stat.size} bytes, too large to be what it claims to be.`);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads a config file with every Include (globs, ~, nesting) inlined where it stands. After an
+ * included file, the block the Include stood in is opened again, since OpenSSH returns to it.
+ */
+export async function loadConfigText(file: string, home: string, depth: number, mustExist = false): Promise<string> {
+  if (depth > MAX_INCLUDE_DEPTH) throw new HostError('config', `${file}: Include nests more than ${MAX_INCLUDE_DEPTH} deep; check for an Include loop.`);
+  const text = await readSmallTextFile(file, 'The SSH config', mustExist);
   const out: string[] = [];
+  let block = 'Host *';
   for (const line of text.split(/\r?\n/)) {
-    const include = /^\s*include\s*(?:=\s*|\s)(.+)$/i.exec(line);
+    if (/^\s*(host|match)\b/i.test(line)) block = line.trim();
+    const include = /^\s*include\s*(?:=\s*|\s)?(.*)$/i.exec(line);
     if (!include) {
       out.push(line);
       continue;
     }
-    for (const pattern of splitArgs(include[1])) {
+    const patterns = splitArgs(include[1]);
+    if (!patterns.length) throw new HostError('config', `${file}: an Include line names no file.`);
+    for (const pattern of patterns) {
       const expanded = expandHome(pattern, home);
       // Relative Include paths are taken from ~/.ssh, as OpenSSH does for the user's config.
       const absolute = path.isAbsolute(expanded) ? expanded : path.join(home, '.ssh', expanded);
-      for (const match of await expandGlob(absolute)) out.push(await loadConfigText(match, home, depth + 1));
+      for (const match of await expandGlob(absolute)) out.push(await loadConfigText(match, home, depth + 1, true));
     }
+    out.push(block);
   }
   return out.join('\n');
 }
@@ -204,6 +242,14 @@ export async function expandGlob(pattern: string): Promise<string[]> {
 }
 
 function globToRegExp(glob: string): RegExp {
+  try {
+    return globToRegExpUnchecked(glob);
+  } catch {
+    return /(?!)/; // a pattern such as [z-a] matches nothing, as glob(3) would
+  }
+}
+
+function globToRegExpUnchecked(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -243,7 +289,7 @@ function expandTokens(value: string, tokens: Record<string, string>, context: Ss
 
 function parsePort(value: string | undefined, alias: string): number {
   if (value === undefined) return 22;
-  const port = Number(value);
+  const port = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HostError('config', `Port "${value}" for ${alias} in ~/.ssh/config is not a port number.`);
   return port;
 }

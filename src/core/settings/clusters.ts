@@ -43,15 +43,19 @@ export function parseClusterSettings(raw: unknown): ClusterSettings {
       problems.push(`${where} host "${hostText}" contains spaces: give a single SSH host alias or "local".`);
       return;
     }
+    if (name !== undefined && typeof name !== 'string') problems.push(`${where} "name" must be text; the host "${hostText}" is used as its name.`);
     const nameText = typeof name === 'string' && name.trim() ? name.trim() : hostText;
     if (seen.has(nameText)) {
       problems.push(`${where} repeats the cluster name "${nameText}": give each cluster its own name.`);
       return;
     }
     seen.add(nameText);
-    const folders = Array.isArray(imageFolders)
-      ? imageFolders.filter((f): f is string => typeof f === 'string' && f.trim() !== '').map((f) => f.trim())
-      : [];
+    if (imageFolders !== undefined && !Array.isArray(imageFolders)) {
+      problems.push(`${where} "imageFolders" must be a list of folders, such as ["/scratch/me/images"]; it was ignored.`);
+    }
+    const listed = Array.isArray(imageFolders) ? imageFolders : [];
+    const folders = listed.filter((f): f is string => typeof f === 'string' && f.trim() !== '').map((f) => f.trim());
+    if (folders.length !== listed.length) problems.push(`${where} "imageFolders" has entries that are not folder paths; they were skipped.`);
     clusters.push({ name: nameText, host: hostText, imageFolders: folders });
   });
   return { clusters, problems };

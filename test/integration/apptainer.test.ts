@@ -2,10 +2,10 @@
 // machine and on the cluster over the real sshd.
 import * as assert from 'assert';
 import * as fs from 'fs';
-import { execSpec, runArgv } from '../../src/core/apptainer/commands';
+import { execSpec, parsePullProgress, pullSpec, runArgv } from '../../src/core/apptainer/commands';
 import { formatExplorePair, hostExploreArgv, imageExploreArgv, parseExplore } from '../../src/core/apptainer/explore';
 import { probeApptainer } from '../../src/core/apptainer/probe';
-import { Host } from '../../src/core/host/host';
+import { Host, HostError } from '../../src/core/host/host';
 import { LocalHost } from '../../src/core/host/local';
 import { hostByteSource } from '../../src/core/sif/byteSource';
 import { inspectSif } from '../../src/core/sif/inspect';
@@ -50,6 +50,26 @@ describe('Apptainer on a host', function () {
         assert.match(hostReport.os, /Debian GNU\/Linux 12/);
         const pair = formatExplorePair(hostReport, imageReport, { host: where, image: 'lab.sif' });
         assert.strictEqual(pair.host.split('\n').length, pair.image.split('\n').length);
+      });
+
+      it('pulls an image with progress on stderr, refuses to overwrite, and can be cancelled', async () => {
+        const { binary } = await probeApptainer(host);
+        const folder = (await host.exec(['mktemp', '-d'])).stdout.trim();
+        const target = `${folder}/lab_1.0.sif`;
+        const lines: string[] = [];
+        const status = await host.stream(pullSpec(binary, 'docker://reprolab/lab:1.0', target).argv, { onStderr: (c) => lines.push(...c.toString().split('\n').filter(Boolean)) }).done;
+        assert.strictEqual(status.code, 0);
+        assert.deepStrictEqual(lines.map((l) => parsePullProgress(l)?.percent).filter((p) => p !== undefined), [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+        assert.strictEqual((await host.stat(target)).size, fs.statSync(services.images.lab).size);
+        const again = await host.exec(pullSpec(binary, 'docker://reprolab/lab:1.0', target).argv);
+        assert.throws(() => pullSpec(binary, 'docker://reprolab/lab:1.0', target).parse(again), /Image file already exists/);
+        const missing = await host.exec(pullSpec(binary, 'docker://reprolab/nothing:2', `${folder}/x.sif`).argv);
+        assert.throws(() => pullSpec(binary, 'docker://reprolab/nothing:2', `${folder}/x.sif`).parse(missing), /manifest unknown/);
+        const cancelled = `${folder}/cancelled.sif`;
+        const running = host.stream(pullSpec(binary, 'docker://reprolab/lab:1.0', cancelled).argv, { onStderr: () => running.cancel() });
+        await assert.rejects(running.done, (err: unknown) => err instanceof HostError && err.kind === 'cancelled');
+        await assert.rejects(host.stat(cancelled), (err: unknown) => err instanceof HostError && err.kind === 'not-found');
+        await host.exec(['rm', '-rf', '--', folder]);
       });
 
       it('inspects the image through byte ranges, reading a small part of it', async () => {

@@ -18,6 +18,6 @@ stop "$S/sshd.pid"
 stop "$S/sshd-mfa.pid"
 stop "$S/sshd-jump.pid"
 stop "$S/munged.pid"
-rm -f /usr/local/bin/apptainer   # the tests' stand-in, installed by up.sh
+rm -rf /usr/local/bin/apptainer /var/lib/reprolab-standin   # the tests' stand-in, installed by up.sh
 for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && kill -9 "$p" 2>/dev/null; done
 echo "[services] stopped ${#pids[@]} processes"

@@ -135,6 +135,9 @@ mkdir -p "$S/images"
 bash "$here/../images/build-lab-image.sh" "$S/images/lab.sif"
 cp "$here/../fixtures/sif/"*.sif "$S/images/"
 chmod 755 "$S/images"; chmod 644 "$S/images/"*.sif
+# The stand-in's registry, for `apptainer pull docker://reprolab/lab:1.0`.
+install -d -m 755 /var/lib/reprolab-standin/registry/docker/reprolab/lab
+install -m 644 "$S/images/lab.sif" /var/lib/reprolab-standin/registry/docker/reprolab/lab/1.0.sif
 
 # --- Jupyter Server -------------------------------------------------------------------------------
 JUPYTER_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')

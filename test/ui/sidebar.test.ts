@@ -70,4 +70,21 @@ describe('ReproLab in the VS Code workbench', () => {
     await form.locator('#preview').getByText('run').waitFor();
     await page.screenshot({ path: path.join(shots, '05-run-form.png') });
   });
+
+  it('pulls an image with progress from the Images view and lists it when it lands', async () => {
+    const sidebar = page.locator('#workbench\\.parts\\.sidebar');
+    await sidebar.locator('.pane-header', { hasText: 'Images' }).first().hover();
+    await sidebar.getByRole('button', { name: 'Pull Image...' }).click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('docker://reprolab/lab:1.0');
+    await input.press('Enter');
+    // The second box proposes the name Apptainer would give the file.
+    for (let i = 0; i < 100 && (await input.inputValue()) !== 'lab_1.0.sif'; i++) await page.waitForTimeout(100);
+    assert.strictEqual(await input.inputValue(), 'lab_1.0.sif');
+    await input.press('Enter');
+    await sidebar.locator('.monaco-list-row', { hasText: 'lab_1.0.sif' }).first().waitFor({ timeout: 60000 });
+    assert.ok(fs.existsSync(path.join(workspace, 'images', 'lab_1.0.sif')));
+    await page.screenshot({ path: path.join(shots, '07-pulled.png') });
+  });
 });

@@ -105,7 +105,8 @@ function render(where) {
     el('ul', { class: 'warnings', id: 'warnings' }),
     el('div', { class: 'preview', id: 'preview' }),
     el('div', { class: 'actions' },
-      el('vscode-button', { id: 'save', onclick: () => vscode.postMessage({ type: 'save' }) }, 'Save'),
+      el('vscode-button', { id: 'save', secondary: true, onclick: () => vscode.postMessage({ type: 'save' }) }, 'Save'),
+      el('vscode-button', { id: 'run', onclick: () => vscode.postMessage({ type: 'run' }) }, 'Run'),
       el('span', { class: 'status', id: 'status' })),
     el('p', { class: 'errors', id: 'errors' }),
   );
@@ -124,6 +125,10 @@ window.addEventListener('message', (event) => {
     document.getElementById('errors').textContent = '';
   } else if (m.type === 'saved') {
     document.getElementById('status').textContent = `Saved ${m.path}`;
+  } else if (m.type === 'running') {
+    document.getElementById('status').textContent = `Running; outputs in ${m.folder}`;
+  } else if (m.type === 'finished') {
+    document.getElementById('status').textContent = m.exitCode === 0 ? `Finished; outputs in ${m.folder}` : `Ended with exit code ${m.exitCode}; see its output channel`;
   } else if (m.type === 'error') {
     document.getElementById('errors').textContent = m.message;
   }

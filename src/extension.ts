@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
         await vscode.languages.setTextDocumentLanguage(doc, language);
       }
     }),
-    ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri }),
+    ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri, extensionVersion: String(context.extension.packageJSON.version) }),
   );
 
   clustersChanged();

@@ -17,6 +17,7 @@ export interface CommandContext {
   connectionStatus: ConnectionStatus;
   imageDocuments: ImageDocuments;
   extensionUri: vscode.Uri;
+  extensionVersion: string;
 }
 
 /** Registers ReproLab's commands; each is a small function of the shared context. */

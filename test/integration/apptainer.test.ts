@@ -2,6 +2,9 @@
 // machine and on the cluster over the real sshd.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as path from 'path';
+import { parseHelp } from '../../src/core/argparse/help';
+import { startLocalRun } from '../../src/core/runs/localRun';
 import { execSpec, parsePullProgress, pullSpec, runArgv } from '../../src/core/apptainer/commands';
 import { formatExplorePair, hostExploreArgv, imageExploreArgv, parseExplore } from '../../src/core/apptainer/explore';
 import { probeApptainer } from '../../src/core/apptainer/probe';
@@ -79,6 +82,46 @@ describe('Apptainer on a host', function () {
         assert.deepStrictEqual(inspection.labels, { 'org.reprolab.lab': 'explore', maintainer: 'ReproLab tests' });
         assert.ok(inspection.bytesRead < 64 * 1024, `${inspection.bytesRead} bytes read of ${source.size}`);
       });
+    });
+  }
+});
+
+describe('Running a configuration on a host (local target)', function () {
+  this.timeout(60000);
+  const home = makeHome(labConfig(services, [`IdentityFile ${services.ssh.privateKey}`, 'IdentityAgent none']), { knownHosts: fs.readFileSync(services.ssh.knownHosts, 'utf8') });
+  const hosts: [string, Host][] = [['this machine', new LocalHost()], ['the cluster over SSH', newHost(home, new ScriptedUser())]];
+  const form = parseHelp(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'abide-demo-help-cols200.txt'), 'utf8'));
+  after(async () => {
+    for (const [, host] of hosts) await host.dispose();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  for (const [where, host] of hosts) {
+    it(`runs the image on ${where} into a fresh folder, with its log and run record, and never reuses it`, async () => {
+      const root = (await host.exec(['mktemp', '-d'])).stdout.trim();
+      const apptainer = await probeApptainer(host);
+      const now = new Date('2026-12-03T10:00:00Z');
+      const config = { image: services.images.lab, arguments: { 'input-dir': '/tmp', 'random-state': 0, scoring: ['f1', 'accuracy'] }, output: { root } };
+      const chunks: Buffer[] = [];
+      const run = await startLocalRun({ host, apptainer, config, configName: 'abide', form, now, reprolabVersion: 'test', onOutput: (c) => chunks.push(c) });
+      assert.strictEqual(run.outputFolder, `${root}/abide_seed-0_20261203-100000`);
+      const record = await run.finished;
+      assert.strictEqual(record.exitCode, 0);
+      const expected = `lab image running with: --input-dir /tmp --random-state 0 --scoring f1 accuracy --output-dir ${run.outputFolder}\n`;
+      assert.strictEqual(Buffer.concat(chunks).toString(), expected);
+      assert.strictEqual((await host.readFile(`${run.outputFolder}/run.log`)).toString(), expected);
+      const saved = JSON.parse((await host.readFile(`${run.outputFolder}/run.json`)).toString());
+      assert.deepStrictEqual([saved.seed, saved.exitCode, saved.command[1], saved.host], [0, 0, 'run', host.name]);
+      await assert.rejects(
+        startLocalRun({ host, apptainer, config, configName: 'abide', form, now, reprolabVersion: 'test', onOutput: () => undefined }),
+        /already holds results \(run\.json, run\.log\); ReproLab will not overwrite them/,
+      );
+      // A folder the user names is used as it is, and refused just the same when it holds results.
+      const named = await startLocalRun({ host, apptainer, config: { ...config, arguments: { ...config.arguments, 'output-dir': `${root}/mine` } }, configName: 'abide', form, now, reprolabVersion: 'test', onOutput: () => undefined });
+      assert.strictEqual(named.outputFolder, `${root}/mine`);
+      await named.finished;
+      await assert.rejects(startLocalRun({ host, apptainer, config: { ...config, arguments: { ...config.arguments, 'output-dir': `${root}/mine` } }, configName: 'abide', form, now, reprolabVersion: 'test', onOutput: () => undefined }), /already holds results/);
+      await host.exec(['rm', '-rf', '--', root]);
     });
   }
 });

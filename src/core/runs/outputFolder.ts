@@ -49,4 +49,6 @@ export interface RunRecord {
   startedAt: string;
   finishedAt?: string;
   exitCode?: number | null;
+  /** Set when the run was ended by a signal or cancelled. */
+  signal?: string;
 }

@@ -9,6 +9,7 @@ import { Host } from '../../core/host/host';
 import { checkFormValues, argumentsFromValues, valuesFromArguments } from '../../core/runs/formValues';
 import { labWarnings } from '../../core/runs/labWarnings';
 import { checkOutputFolder } from '../../core/runs/outputFolder';
+import { describeCommand, startLocalRun, StartedRun } from '../../core/runs/localRun';
 import { ArgumentValue, argumentArgv, parseRunConfig, RunConfig, setInDocument } from '../../core/runs/runConfig';
 import { commandLine } from '../../core/shell';
 import { CommandContext } from '../commands';
@@ -110,13 +111,46 @@ export class RunFormPanel {
   }
 
   /** Applies values as if typed in the form (tests and commands use this). */
-  async setValues(values: Record<string, ArgumentValue | null>): Promise<void> {
+  async setValues(values: Record<string, ArgumentValue | null | undefined>): Promise<void> {
     await this.onMessage({ type: 'update', values: { ...this.state.values, ...values } });
     this.post({ type: 'init', ...this.initMessage() });
   }
 
   async save(): Promise<vscode.Uri> {
     return this.write();
+  }
+
+  /** Saves, then runs the configuration directly on its host; its output streams into an output channel. */
+  async run(): Promise<StartedRun> {
+    const uri = await this.write();
+    const { config } = parseRunConfig(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
+    if (!config) throw new Error('The configuration is not valid; fix the problems shown in its file first.');
+    if ((config.target?.type ?? 'local') !== 'local') {
+      throw new Error(`${this.state.name} targets Slurm; the form runs configurations whose target is local, directly on the host.`);
+    }
+    const apptainer = await probeApptainer(this.host);
+    const where = this.state.cluster ?? 'this machine';
+    const channel = vscode.window.createOutputChannel(`ReproLab: ${this.state.name} on ${where}`);
+    const started = await startLocalRun({
+      host: this.host, apptainer, config, configName: this.state.name, form: this.schema, now: new Date(),
+      reprolabVersion: String(this.ctx.extensionVersion), onOutput: (chunk) => channel.append(chunk.toString()),
+    });
+    channel.appendLine(`$ ${describeCommand(started.record.command)}`);
+    channel.show(true);
+    this.ctx.log.info(`Started ${this.state.name} on ${where} into ${started.outputFolder}`);
+    started.finished.then(
+      (record) => {
+        const ok = record.exitCode === 0;
+        channel.appendLine(`[ReproLab] ${ok ? 'finished' : `ended with exit code ${record.exitCode ?? record.signal}`}; outputs in ${started.outputFolder}`);
+        const open = 'Copy Output Folder';
+        const show = ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+        void show(`${this.state.name} ${ok ? 'finished' : `failed (exit code ${record.exitCode ?? record.signal})`} on ${where}.`, open).then((choice) => {
+          if (choice === open) void vscode.env.clipboard.writeText(started.outputFolder);
+        });
+      },
+      (err: Error) => channel.appendLine(`[ReproLab] ${err.message}`),
+    );
+    return started;
   }
 
   private async onMessage(message: unknown): Promise<void> {
@@ -136,6 +170,15 @@ export class RunFormPanel {
         if (typeof m.cleanenv === 'boolean') this.state.cleanenv = m.cleanenv;
         if (typeof m.nv === 'boolean') this.state.nv = m.nv;
         this.update();
+        return;
+      }
+      case 'run': {
+        const started = await this.run();
+        this.post({ type: 'running', folder: started.outputFolder });
+        started.finished.then(
+          (record) => this.post({ type: 'finished', exitCode: record.exitCode ?? null, folder: started.outputFolder }),
+          (err: Error) => this.post({ type: 'error', message: err.message }),
+        );
         return;
       }
       case 'save': {

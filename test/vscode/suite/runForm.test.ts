@@ -102,4 +102,18 @@ describe('Run form from an image whose entry point prints the seed lab help', ()
       [2, 'target.type must be one of "local", "slurm".'],
     ]);
   });
+
+  it('runs the saved configuration on the cluster host and records it beside its outputs', async () => {
+    const uri = vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.reprolab', 'runs', 'lab.yaml'));
+    const form = await vscode.commands.executeCommand<RunFormPanel>('reprolab.openRunForm', uri);
+    await form.setValues({ output_dir: undefined, random_state: 3 });
+    const started = await form.run();
+    const record = await started.finished;
+    assert.strictEqual(record.exitCode, 0);
+    assert.match(started.outputFolder, /^\/home\/tester\/reprolab-runs\/lab_seed-3_\d{8}-\d{6}$/);
+    const host = api.hosts.hostFor('test', 'test-login');
+    const log = (await host.readFile(`${started.outputFolder}/run.log`)).toString();
+    assert.match(log, new RegExp(`^lab image running with: .*--random-state 3 .*--output-dir ${started.outputFolder}\\n$`));
+    await host.exec(['rm', '-rf', '--', started.outputFolder]);
+  });
 });

@@ -6,17 +6,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { SshHost } from '../src/core/host/ssh';
 import { BenchRow, median, timeEach } from './harness';
-import { Services } from '../test/integration/services';
+import { Services, sshConfigFor } from '../test/integration/services';
 
 const COMMANDS = 200;
 
 export async function benchHosts(services: Services): Promise<BenchRow[]> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'reprolab-bench-'));
   fs.mkdirSync(path.join(home, '.ssh'));
-  fs.writeFileSync(path.join(home, '.ssh', 'config'), [
-    'Host bench', `  HostName ${services.ssh.host}`, `  Port ${services.ssh.port}`, `  User ${services.ssh.user}`,
-    `  IdentityFile ${services.ssh.privateKey}`, '  IdentityAgent none', `  UserKnownHostsFile ${services.ssh.knownHosts}`, '',
-  ].join('\n'));
+  fs.writeFileSync(path.join(home, '.ssh', 'config'), sshConfigFor(services, 'bench'));
   const host = new SshHost({
     name: 'bench', destination: 'bench', context: { home, localUser: 'root' },
     prompter: { prompt: async () => undefined, confirmHostKey: async () => false },

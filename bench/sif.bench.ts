@@ -10,7 +10,7 @@ import { hostByteSource } from '../src/core/sif/byteSource';
 import { inspectSif } from '../src/core/sif/inspect';
 import { DESCRIPTOR_SIZE, readSif } from '../src/core/sif/sif';
 import { bufferByteSource } from '../src/core/sif/byteSource';
-import { Services } from '../test/integration/services';
+import { Services, sshConfigFor } from '../test/integration/services';
 import { BenchRow, median, timeEach } from './harness';
 
 const SIZE = 4 * 1024 ** 3;
@@ -37,10 +37,7 @@ export async function benchSif(services: Services): Promise<BenchRow[]> {
   fs.chmodSync(dir, 0o755);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'reprolab-bench-home-'));
   fs.mkdirSync(path.join(home, '.ssh'));
-  fs.writeFileSync(path.join(home, '.ssh', 'config'), [
-    'Host bench', `  HostName ${services.ssh.host}`, `  Port ${services.ssh.port}`, `  User ${services.ssh.user}`,
-    `  IdentityFile ${services.ssh.privateKey}`, '  IdentityAgent none', `  UserKnownHostsFile ${services.ssh.knownHosts}`, '',
-  ].join('\n'));
+  fs.writeFileSync(path.join(home, '.ssh', 'config'), sshConfigFor(services, 'bench'));
   const ssh = new SshHost({ name: 'bench', destination: 'bench', context: { home, localUser: 'root' }, prompter: { prompt: async () => undefined, confirmHostKey: async () => false } });
   try {
     const file = await sparseImage(services.images.lab, dir);

@@ -21,3 +21,12 @@ export function loadServices(): Services {
   if (!fs.existsSync(file)) throw new Error(`${file} is missing: start the services with sudo test/services/up.sh`);
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Services;
 }
+
+/** A `Host ALIAS` block of ~/.ssh/config that reaches the test sshd as the test user with its key. */
+export function sshConfigFor(services: Services, alias: string, port = services.ssh.port, extra: string[] = []): string {
+  return [
+    `Host ${alias}`, `  HostName ${services.ssh.host}`, `  Port ${port}`, `  User ${services.ssh.user}`,
+    `  IdentityFile ${services.ssh.privateKey}`, '  IdentityAgent none', `  UserKnownHostsFile ${services.ssh.knownHosts}`,
+    ...extra.map((l) => `  ${l}`), '',
+  ].join('\n');
+}

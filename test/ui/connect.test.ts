@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { loadServices } from '../integration/services';
+import { loadServices, sshConfigFor } from '../integration/services';
 import { openWorkbenchWithVsix, Workbench } from '../harness/vscodeServer';
 import { shots, vsix } from './uiPaths';
 
@@ -19,16 +19,7 @@ describe('Connecting to a cluster with a second factor', () => {
     fs.mkdirSync(path.join(workspace, '.vscode'));
     const sshConfig = path.join(workspace, 'ssh_config');
     // The login node wants a key and then a keyboard-interactive answer, as Duo or TOTP setups do.
-    fs.writeFileSync(sshConfig, [
-      'Host lab-login',
-      `  HostName ${services.ssh.host}`,
-      `  Port ${services.ssh.mfaPort}`,
-      `  User ${services.ssh.user}`,
-      `  IdentityFile ${services.ssh.privateKey}`,
-      '  IdentityAgent none',
-      `  UserKnownHostsFile ${services.ssh.knownHosts}`,
-      '',
-    ].join('\n'));
+    fs.writeFileSync(sshConfig, sshConfigFor(services, 'lab-login', services.ssh.mfaPort));
     fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({
       'reprolab.clusters': [{ name: 'lab', host: 'lab-login' }],
       'reprolab.ssh.configFile': sshConfig,

@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { runArgv } from '../../core/apptainer/commands';
@@ -13,6 +12,7 @@ import { describeCommand, startLocalRun, StartedRun } from '../../core/runs/loca
 import { ArgumentValue, argumentArgv, parseRunConfig, RunConfig, setInDocument } from '../../core/runs/runConfig';
 import { commandLine } from '../../core/shell';
 import { CommandContext } from '../commands';
+import { webviewPage } from './webviewPage';
 
 /** What the form edits besides the image's own arguments. */
 interface FormState {
@@ -283,25 +283,13 @@ export class RunFormPanel {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extensionUri, 'media', file));
-    const csp = [`default-src 'none'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`, `style-src ${webview.cspSource} 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${media('runForm.css')}" nonce="${nonce}">
-<title>Run</title>
-</head>
-<body>
-<main id="app"><p>Loading the form...</p></main>
-<script type="module" nonce="${nonce}" src="${media('vendor/vscode-elements.js')}"></script>
-<script type="module" nonce="${nonce}" src="${media('runForm.js')}"></script>
-</body>
-</html>`;
+    const media = (file: string) => vscode.Uri.joinPath(this.ctx.extensionUri, 'media', file);
+    return webviewPage(this.panel.webview, {
+      title: 'Run',
+      styles: [media('runForm.css')],
+      scripts: [media('vendor/vscode-elements.js'), media('runForm.js')],
+      body: '<main id="app"><p>Loading the form...</p></main>',
+    });
   }
 }
 

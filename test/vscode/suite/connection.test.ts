@@ -1,37 +1,14 @@
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ReproLabApi } from '../../../src/extension';
-import { loadServices } from '../../integration/services';
+import { useTestCluster } from './testCluster';
 
 describe('Connect to Cluster against the real sshd', () => {
   let api: ReproLabApi;
-  const config = () => vscode.workspace.getConfiguration('reprolab');
 
+  useTestCluster({ extraClusters: [{ name: 'here', host: 'local' }] });
   before(async () => {
-    const extension = vscode.extensions.getExtension<ReproLabApi>('reprolab.reprolab')!;
-    api = await extension.activate();
-    const services = loadServices();
-    const workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    const sshConfig = path.join(workspace, 'ssh_config');
-    fs.writeFileSync(sshConfig, [
-      'Host test-login',
-      `  HostName ${services.ssh.host}`,
-      `  Port ${services.ssh.port}`,
-      `  User ${services.ssh.user}`,
-      `  IdentityFile ${services.ssh.privateKey}`,
-      '  IdentityAgent none',
-      `  UserKnownHostsFile ${services.ssh.knownHosts}`,
-      '',
-    ].join('\n'));
-    await config().update('ssh.configFile', sshConfig, vscode.ConfigurationTarget.Workspace);
-    await config().update('clusters', [{ name: 'test', host: 'test-login' }, { name: 'here', host: 'local' }], vscode.ConfigurationTarget.Workspace);
-  });
-
-  after(async () => {
-    await config().update('clusters', undefined, vscode.ConfigurationTarget.Workspace);
-    await config().update('ssh.configFile', undefined, vscode.ConfigurationTarget.Workspace);
+    api = await vscode.extensions.getExtension<ReproLabApi>('reprolab.reprolab')!.activate();
   });
 
   it('connects, runs a command over the connection as the cluster user, and disconnects', async () => {

@@ -1,15 +1,11 @@
 import * as assert from 'assert';
-import * as fs from 'fs';
-import * as path from 'path';
 import * as vscode from 'vscode';
 import type { ReproLabApi } from '../../../src/extension';
 import type { ImageNode } from '../../../src/vscode/views/imagesTree';
-import { loadServices } from '../../integration/services';
+import { useTestCluster } from './testCluster';
 
 describe('Images view with real images on this machine and on the cluster', () => {
   let api: ReproLabApi;
-  const services = loadServices();
-  const config = () => vscode.workspace.getConfiguration('reprolab');
   const label = (node: ImageNode) => String(api.imagesTree.getTreeItem(node).label);
   const find = async (parent: ImageNode | undefined, name: string) => {
     const children = await api.imagesTree.getChildren(parent);
@@ -18,20 +14,9 @@ describe('Images view with real images on this machine and on the cluster', () =
     return found;
   };
 
+  useTestCluster({ imageFolders: true });
   before(async () => {
     api = await vscode.extensions.getExtension<ReproLabApi>('reprolab.reprolab')!.activate();
-    const sshConfig = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'ssh_config_images');
-    fs.writeFileSync(sshConfig, [
-      'Host test-login', `  HostName ${services.ssh.host}`, `  Port ${services.ssh.port}`, `  User ${services.ssh.user}`,
-      `  IdentityFile ${services.ssh.privateKey}`, '  IdentityAgent none', `  UserKnownHostsFile ${services.ssh.knownHosts}`, '',
-    ].join('\n'));
-    await config().update('ssh.configFile', sshConfig, vscode.ConfigurationTarget.Workspace);
-    await config().update('clusters', [{ name: 'test', host: 'test-login', imageFolders: [services.images.folder] }], vscode.ConfigurationTarget.Workspace);
-  });
-
-  after(async () => {
-    await config().update('clusters', undefined, vscode.ConfigurationTarget.Workspace);
-    await config().update('ssh.configFile', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('shows this machine and the cluster, each with its images, size, architecture and age', async () => {

@@ -7,27 +7,16 @@ import type { ReproLabApi } from '../../../src/extension';
 import type { RunFormPanel } from '../../../src/vscode/webviews/runForm';
 import type { ImageNode } from '../../../src/vscode/views/imagesTree';
 import { loadServices } from '../../integration/services';
+import { useTestCluster } from './testCluster';
 
 describe('Run form from an image whose entry point prints the seed lab help', () => {
   let api: ReproLabApi;
   const services = loadServices();
-  const config = () => vscode.workspace.getConfiguration('reprolab');
   const label = (node: ImageNode) => String(api.imagesTree.getTreeItem(node).label);
 
+  useTestCluster({ imageFolders: true });
   before(async () => {
     api = await vscode.extensions.getExtension<ReproLabApi>('reprolab.reprolab')!.activate();
-    const sshConfig = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'ssh_config_form');
-    fs.writeFileSync(sshConfig, [
-      'Host test-login', `  HostName ${services.ssh.host}`, `  Port ${services.ssh.port}`, `  User ${services.ssh.user}`,
-      `  IdentityFile ${services.ssh.privateKey}`, '  IdentityAgent none', `  UserKnownHostsFile ${services.ssh.knownHosts}`, '',
-    ].join('\n'));
-    await config().update('ssh.configFile', sshConfig, vscode.ConfigurationTarget.Workspace);
-    await config().update('clusters', [{ name: 'test', host: 'test-login', imageFolders: [services.images.folder] }], vscode.ConfigurationTarget.Workspace);
-  });
-
-  after(async () => {
-    await config().update('clusters', undefined, vscode.ConfigurationTarget.Workspace);
-    await config().update('ssh.configFile', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   it('fills the form, saves the YAML, and reopening the YAML gives the same values', async () => {

@@ -1,0 +1,74 @@
+/**
+ * A run configuration rendered as a Slurm batch script: #SBATCH lines for the resources, strict
+ * shell options, unbuffered Python output, the output folder made, then the quoted apptainer line.
+ */
+import { RunFlags, runArgv } from '../apptainer/commands';
+import { SlurmResources } from '../runs/runConfig';
+import { commandLine } from '../shell';
+import { isSlurmTime } from './time';
+
+export interface BatchScriptRequest {
+  jobName: string;
+  resources: SlurmResources;
+  apptainer: string;
+  image: string;
+  /** The image's arguments; for a seed sweep the seed is appended per task. */
+  args: string[];
+  flags?: RunFlags;
+  /** The run's output folder; for a sweep, the parent of one folder per task. */
+  outputFolder: string;
+  /** A seed sweep: one array task per seed (the task id is the seed), each with its own output folder. */
+  seedSweep?: { seedOption: string; outputOption: string; seeds: string };
+}
+
+/** Renders the script; refuses resource values sbatch would reject, with the reason. */
+export function renderBatchScript(r: BatchScriptRequest): string {
+  const res = r.resources;
+  const sbatch: string[] = [`--job-name=${r.jobName}`];
+  if (res.partition) sbatch.push(`--partition=${res.partition}`);
+  if (res.account) sbatch.push(`--account=${res.account}`);
+  if (res.reservation) sbatch.push(`--reservation=${res.reservation}`);
+  if (res.time) {
+    if (!isSlurmTime(res.time)) throw new Error(`"${res.time}" is not a Slurm time: write minutes, HH:MM:SS or D-HH:MM:SS.`);
+    sbatch.push(`--time=${res.time}`);
+  }
+  if (res.cpus !== undefined) sbatch.push(`--cpus-per-task=${res.cpus}`);
+  if (res.memory) sbatch.push(`--mem=${res.memory}`);
+  if (res.gpus !== undefined && res.gpus !== 0 && res.gpus !== '') sbatch.push(typeof res.gpus === 'number' || /^\d+$/.test(res.gpus) ? `--gpus=${res.gpus}` : `--gres=gpu:${res.gpus}`);
+  const sweep = r.seedSweep;
+  const array = sweep ? sweep.seeds : res.array;
+  if (array) {
+    if (!/^[0-9,\-:%]+$/.test(array)) throw new Error(`"${array}" is not a Slurm array: write it like 0-4, 1,3,5 or 0-9%2.`);
+    sbatch.push(`--array=${array}`);
+  }
+  // %A_%a per array task, %j otherwise. Slurm opens the log before the script runs, so it goes in
+  // the run's output folder, which submitBatch() creates first.
+  const log = sweep ? `${r.outputFolder}/slurm-%A_%a.out` : `${r.outputFolder}/slurm-%j.out`;
+  sbatch.push(`--output=${log}`);
+  for (const line of sbatch) {
+    if (/[\r\n]/.test(line)) throw new Error(`A Slurm option contains a line break: ${JSON.stringify(line)}.`);
+  }
+  const lines = ['#!/bin/bash', ...sbatch.map((o) => `#SBATCH ${o}`), '', 'set -euo pipefail', 'export PYTHONUNBUFFERED=1'];
+  if (sweep) {
+    // The seed comes from the array task id; each task writes into its own folder.
+    lines.push(`out=${commandLine([r.outputFolder])}/seed-"$SLURM_ARRAY_TASK_ID"`, 'mkdir -p -- "$out"');
+    const argv = runArgv(r.apptainer, r.image, r.args, r.flags);
+    lines.push(`${commandLine(argv)} ${commandLine([sweep.seedOption])} "$SLURM_ARRAY_TASK_ID" ${commandLine([sweep.outputOption])} "$out"`);
+  } else {
+    lines.push(`mkdir -p -- ${commandLine([r.outputFolder])}`);
+    lines.push(commandLine(runArgv(r.apptainer, r.image, r.args, r.flags)));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** `sbatch --parsable` prints `jobid` or `jobid;cluster`; stderr with exit 0 is a warning worth showing. */
+export function parseSbatch(result: { code: number | null; stdout: string; stderr: string }): { jobId: string; cluster?: string; warning?: string } {
+  const line = result.stdout.trim().split('\n').pop() ?? '';
+  const m = /^(\d+)(?:;(\S+))?$/.exec(line);
+  if (result.code !== 0 || !m) {
+    const why = result.stderr.trim().split('\n').filter(Boolean).pop() ?? `exit code ${result.code}`;
+    throw new Error(`sbatch refused the job: ${why.replace(/^sbatch: error: /, '')}`);
+  }
+  const warning = result.stderr.trim() ? result.stderr.trim().split('\n').map((l) => l.replace(/^sbatch: /, '')).join(' ') : undefined;
+  return { jobId: m[1], ...(m[2] ? { cluster: m[2] } : {}), ...(warning ? { warning } : {}) };
+}

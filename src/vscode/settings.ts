@@ -19,12 +19,6 @@ export class Settings {
     return [...new Set(expanded)];
   }
 
-  /** Seconds between Jobs view refreshes. */
-  refreshIntervalSeconds(): number {
-    const value = vscode.workspace.getConfiguration(SECTION).get<number>('refreshInterval', 30);
-    return Number.isFinite(value) ? Math.min(3600, Math.max(5, value)) : 30;
-  }
-
   /** Adds a local image folder, to the workspace settings when a folder is open, else the user's. */
   async addLocalImageFolder(folder: string): Promise<void> {
     const config = vscode.workspace.getConfiguration(SECTION);

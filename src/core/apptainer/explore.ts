@@ -2,7 +2,6 @@
  * Explore: the checks the lab asks for (OS release, Python version, installed packages), run on
  * the host and inside the image, laid out line for line so a diff shows what differs.
  */
-import { commandLine } from '../shell';
 import { RunFlags, runFlagArgs } from './commands';
 
 /** One shell script, run on the host and in the image, with sections split by a marker line. */
@@ -53,9 +52,4 @@ export function formatExplorePair(host: ExploreReport, image: ExploreReport, lab
     [`# ${label}`, `OS:     ${r.os}`, `Python: ${r.python}`, `Packages (${r.packages.size}):`, ...names.map((n) => line(r, n))].join('\n') + '\n';
   const differing = names.filter((n) => host.packages.get(n) !== image.packages.get(n));
   return { host: side(host, labels.host), image: side(image, labels.image), differing };
-}
-
-/** For logs: the command line a Host will send. */
-export function describeArgv(argv: string[]): string {
-  return commandLine(argv);
 }

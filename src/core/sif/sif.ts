@@ -230,8 +230,3 @@ function uuid(bytes: Buffer): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
-
-/** The primary system partition: the container's root file system. */
-export function primaryPartition(image: SifImage): SifDescriptor | undefined {
-  return image.descriptors.find((d) => d.extra.kind === 'partition' && d.extra.partitionType === 2);
-}

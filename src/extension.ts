@@ -7,11 +7,13 @@ import { IMAGE_SCHEME, ImageDocuments } from './vscode/imageDocuments';
 import { VsCodeSshPrompter } from './vscode/sshPrompter';
 import { Settings } from './vscode/settings';
 import { ImagesTreeProvider } from './vscode/views/imagesTree';
+import { JobsTreeProvider } from './vscode/views/jobsTree';
 import { ScoresViewProvider } from './vscode/webviews/scoresView';
 
 /** What activate() returns: the services, for other extensions and the extension tests. */
 export interface ReproLabApi {
   imagesTree: ImagesTreeProvider;
+  jobsTree: JobsTreeProvider;
   hosts: HostRegistry;
   connectionStatus: ConnectionStatus;
 }
@@ -28,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     onStateChange: (cluster, state, error) => connectionStatus.setState(cluster, state, error),
   });
   const imageDocuments = new ImageDocuments();
+  const jobsTree = new JobsTreeProvider(context.workspaceState);
   const imagesTree = new ImagesTreeProvider(settings, hosts, imageDocuments, log);
   const watchers: vscode.Disposable[] = [];
   // Local image folders are watched, so a pulled, copied or deleted image shows up by itself.
@@ -49,8 +52,7 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
   context.subscriptions.push(
     log,
     vscode.window.createTreeView('reprolab.images', { treeDataProvider: imagesTree, showCollapseAll: true }),
-    // Jobs arrive with the Slurm poller; until then the view shows its welcome text.
-    vscode.window.createTreeView('reprolab.jobs', { treeDataProvider: { getChildren: () => [], getTreeItem: (item: vscode.TreeItem) => item } }),
+    vscode.window.createTreeView('reprolab.jobs', { treeDataProvider: jobsTree }),
     vscode.window.registerWebviewViewProvider(ScoresViewProvider.viewId, new ScoresViewProvider()),
     connectionStatus,
     { dispose: () => void hosts.dispose() },
@@ -68,13 +70,13 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
         await vscode.languages.setTextDocumentLanguage(doc, language);
       }
     }),
-    ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri, extensionVersion: String(context.extension.packageJSON.version) }),
+    ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri, extensionVersion: String(context.extension.packageJSON.version), jobsTree }),
   );
 
   clustersChanged();
   watchImageFolders();
   log.info(`ReproLab ${context.extension.packageJSON.version} activated`);
-  return { imagesTree, hosts, connectionStatus };
+  return { imagesTree, jobsTree, hosts, connectionStatus };
 }
 
 export function deactivate(): void {}

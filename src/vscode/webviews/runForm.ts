@@ -137,6 +137,12 @@ export class RunFormPanel {
     });
     channel.appendLine(`$ ${describeCommand(started.record.command)}`);
     channel.show(true);
+    const id = `${started.record.startedAt}:${started.outputFolder}`;
+    this.ctx.jobsTree.track({ id, name: `${this.state.name}${started.record.seed !== null ? ` (seed ${started.record.seed})` : ''}`, cluster: this.state.cluster, where, outputFolder: started.outputFolder, state: 'RUNNING', startedAt: started.record.startedAt }, channel, () => started.running.cancel());
+    started.finished.then(
+      (record) => this.ctx.jobsTree.finish(id, record.exitCode === 0 ? 'COMPLETED' : 'FAILED', record.exitCode ?? null),
+      () => this.ctx.jobsTree.finish(id, 'CANCELLED', null),
+    );
     this.ctx.log.info(`Started ${this.state.name} on ${where} into ${started.outputFolder}`);
     started.finished.then(
       (record) => {

@@ -103,6 +103,16 @@ describe('Run form from an image whose entry point prints the seed lab help', ()
     const host = api.hosts.hostFor('test', 'test-login');
     const log = (await host.readFile(`${started.outputFolder}/run.log`)).toString();
     assert.match(log, new RegExp(`^lab image running with: .*--random-state 3 .*--output-dir ${started.outputFolder}\\n$`));
+    // The Jobs view lists the run with how it ended, and its log opens from there.
+    const runs = api.jobsTree.getChildren();
+    const listed = runs.find((r) => r.outputFolder === started.outputFolder);
+    assert.ok(listed, 'the run is in the Jobs view');
+    assert.strictEqual(listed.state, 'COMPLETED');
+    assert.match(String(api.jobsTree.getTreeItem(listed).description), /^COMPLETED · test · /);
+    assert.strictEqual(api.jobsTree.getTreeItem(listed).label, 'lab (seed 3)');
+    await vscode.commands.executeCommand('reprolab.showRunLog', listed);
+    await vscode.commands.executeCommand('reprolab.dismissRun', listed);
+    assert.ok(!api.jobsTree.getChildren().some((r) => r.id === listed.id));
     await host.exec(['rm', '-rf', '--', started.outputFolder]);
   });
 });

@@ -3,7 +3,7 @@ import { HostRegistry } from './core/host/registry';
 import { registerCommands } from './vscode/commands';
 import { registerRunConfigDiagnostics } from './vscode/runConfigDiagnostics';
 import { ConnectionStatus } from './vscode/connectionStatus';
-import { IMAGE_SCHEME, ImageDocuments } from './vscode/imageDocuments';
+import { ImageDocuments } from './vscode/imageDocuments';
 import { VsCodeSshPrompter } from './vscode/sshPrompter';
 import { Settings } from './vscode/settings';
 import { ImagesTreeProvider } from './vscode/views/imagesTree';
@@ -32,15 +32,6 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
   const imageDocuments = new ImageDocuments();
   const jobsTree = new JobsTreeProvider(context.workspaceState);
   const imagesTree = new ImagesTreeProvider(settings, hosts, imageDocuments, log);
-  const watchers: vscode.Disposable[] = [];
-  // Local image folders are watched, so a pulled, copied or deleted image shows up by itself.
-  const watchImageFolders = () => {
-    watchers.splice(0).forEach((w) => w.dispose());
-    for (const folder of settings.localImageFolders()) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*.{sif,SIF}'));
-      watchers.push(watcher, watcher.onDidCreate(() => imagesTree.refresh()), watcher.onDidDelete(() => imagesTree.refresh()), watcher.onDidChange(() => imagesTree.refresh()));
-    }
-  };
   const clustersChanged = () => {
     const { clusters, problems } = settings.clusters();
     for (const problem of problems) log.warn(problem);
@@ -59,22 +50,16 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     settings.onDidChange(() => {
       imagesTree.refresh();
       clustersChanged();
-      watchImageFolders();
+      imagesTree.watchLocalFolders();
     }),
-    { dispose: () => watchers.forEach((w) => w.dispose()) },
-    vscode.workspace.registerTextDocumentContentProvider(IMAGE_SCHEME, imageDocuments),
+    imagesTree,
+    imageDocuments.activate(),
     registerRunConfigDiagnostics(),
-    vscode.workspace.onDidOpenTextDocument(async (doc) => {
-      const language = doc.uri.scheme === IMAGE_SCHEME ? imageDocuments.languageOf(doc.uri) : undefined;
-      if (language && language !== doc.languageId && (await vscode.languages.getLanguages()).includes(language)) {
-        await vscode.languages.setTextDocumentLanguage(doc, language);
-      }
-    }),
     ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri, extensionVersion: String(context.extension.packageJSON.version), jobsTree }),
   );
 
   clustersChanged();
-  watchImageFolders();
+  imagesTree.watchLocalFolders();
   log.info(`ReproLab ${context.extension.packageJSON.version} activated`);
   return { imagesTree, jobsTree, hosts, connectionStatus };
 }

@@ -22,7 +22,16 @@ export class ImageDocuments implements vscode.TextDocumentContentProvider {
     return this.contents.get(uri.toString())?.text ?? 'This document is no longer available: expand the image in the Images view again.';
   }
 
-  languageOf(uri: vscode.Uri): string | undefined {
-    return this.contents.get(uri.toString())?.language;
+  /** Serves the documents and gives each its language (shell for a runscript) when it opens. */
+  activate(): vscode.Disposable {
+    return vscode.Disposable.from(
+      vscode.workspace.registerTextDocumentContentProvider(IMAGE_SCHEME, this),
+      vscode.workspace.onDidOpenTextDocument(async (doc) => {
+        const language = doc.uri.scheme === IMAGE_SCHEME ? this.contents.get(doc.uri.toString())?.language : undefined;
+        if (language && language !== doc.languageId && (await vscode.languages.getLanguages()).includes(language)) {
+          await vscode.languages.setTextDocumentLanguage(doc, language);
+        }
+      }),
+    );
   }
 }

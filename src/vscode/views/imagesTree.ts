@@ -42,6 +42,22 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<ImageNode> {
     this.changed.fire(undefined);
   }
 
+  private watchers: vscode.Disposable[] = [];
+
+  /** Watches this machine's image folders, so a pulled, copied or deleted image shows up by itself. */
+  watchLocalFolders(): void {
+    this.watchers.splice(0).forEach((w) => w.dispose());
+    for (const folder of this.settings.localImageFolders()) {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '*.{sif,SIF}'));
+      const refresh = () => this.refresh();
+      this.watchers.push(watcher, watcher.onDidCreate(refresh), watcher.onDidDelete(refresh), watcher.onDidChange(refresh));
+    }
+  }
+
+  dispose(): void {
+    this.watchers.splice(0).forEach((w) => w.dispose());
+  }
+
   /** Where images are: this machine's folders, then each cluster with image folders. */
   locations(): ImageLocation[] {
     const locations: ImageLocation[] = [];

@@ -38,3 +38,10 @@ export async function accountJobs(host: Host, jobIds: string[]): Promise<Finishe
     return { jobId: row.JobID, state, ...(by ? { by } : {}), exitCode: code ?? null, signal: signal ?? null };
   });
 }
+
+/** `scancel` for a job or array task; Slurm's refusal (already ended, not yours) comes back as one sentence. */
+export async function cancelJob(host: Host, jobId: string): Promise<void> {
+  if (!/^\d+(_\d+)?$/.test(jobId)) throw new Error(`"${jobId}" is not a Slurm job id.`);
+  const result = await host.exec(['scancel', jobId], { timeoutMs: 60000 });
+  if (result.code !== 0) throw new Error(`scancel ${jobId} failed: ${result.stderr.trim().split('\n').pop() ?? `exit code ${result.code}`}`);
+}

@@ -3,7 +3,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { loadServices, servicesDir, Services } from '../test/integration/services';
+import { SshHost } from '../src/core/host/ssh';
+import { loadServices, servicesDir, Services, sshConfigFor } from '../test/integration/services';
 import { repoRoot } from '../test/paths';
 
 export interface BenchRow {
@@ -21,6 +22,26 @@ export function ensureServices(): { services: Services; stop: () => void } {
   if (fs.existsSync(path.join(servicesDir, 'services.json'))) return { services: loadServices(), stop: () => undefined };
   execFileSync('bash', [path.join(repoRoot, 'test', 'services', 'up.sh')], { stdio: 'inherit' });
   return { services: loadServices(), stop: () => execFileSync('bash', [path.join(repoRoot, 'test', 'services', 'down.sh')], { stdio: 'inherit' }) };
+}
+
+/** An SshHost to the test sshd as the test user, from a fresh ~/.ssh/config; close() removes it all. */
+export function benchSshHost(services: Services): { host: SshHost; configFile: string; close: () => Promise<void> } {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'reprolab-bench-home-'));
+  fs.mkdirSync(path.join(home, '.ssh'));
+  const configFile = path.join(home, '.ssh', 'config');
+  fs.writeFileSync(configFile, sshConfigFor(services, 'bench'));
+  const host = new SshHost({
+    name: 'bench', destination: 'bench', context: { home, localUser: 'root' },
+    prompter: { prompt: async () => undefined, confirmHostKey: async () => false },
+  });
+  return {
+    host,
+    configFile,
+    close: async () => {
+      await host.dispose();
+      fs.rmSync(home, { recursive: true, force: true });
+    },
+  };
 }
 
 export function median(values: number[]): number {

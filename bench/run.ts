@@ -1,6 +1,7 @@
 // npm run bench: every benchmark, side by side, into bench/results.md. Needs root on Debian (it
 // starts the test services when they are not running).
 import { benchHosts } from './hosts.bench';
+import { benchJobs } from './jobs.bench';
 import { benchSif } from './sif.bench';
 import { BenchRow, ensureServices, writeResults } from './harness';
 
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   try {
     rows.push(...(await benchHosts(services)));
     rows.push(...(await benchSif(services)));
+    rows.push(...(await benchJobs(services)));
   } finally {
     stop();
   }

@@ -10,8 +10,8 @@ import { hostByteSource } from '../src/core/sif/byteSource';
 import { inspectSif } from '../src/core/sif/inspect';
 import { DESCRIPTOR_SIZE, readSif } from '../src/core/sif/sif';
 import { bufferByteSource } from '../src/core/sif/byteSource';
-import { Services, sshConfigFor } from '../test/integration/services';
-import { BenchRow, median, timeEach } from './harness';
+import { Services } from '../test/integration/services';
+import { benchSshHost, BenchRow, median, timeEach } from './harness';
 
 const SIZE = 4 * 1024 ** 3;
 const RUNS = 30;
@@ -35,10 +35,7 @@ async function sparseImage(lab: string, dir: string): Promise<string> {
 export async function benchSif(services: Services): Promise<BenchRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reprolab-bench-sif-'));
   fs.chmodSync(dir, 0o755);
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'reprolab-bench-home-'));
-  fs.mkdirSync(path.join(home, '.ssh'));
-  fs.writeFileSync(path.join(home, '.ssh', 'config'), sshConfigFor(services, 'bench'));
-  const ssh = new SshHost({ name: 'bench', destination: 'bench', context: { home, localUser: 'root' }, prompter: { prompt: async () => undefined, confirmHostKey: async () => false } });
+  const { host: ssh, close } = benchSshHost(services);
   try {
     const file = await sparseImage(services.images.lab, dir);
     const local = new LocalHost();
@@ -74,8 +71,7 @@ export async function benchSif(services: Services): Promise<BenchRow[]> {
       },
     ];
   } finally {
-    await ssh.dispose();
+    await close();
     fs.rmSync(dir, { recursive: true, force: true });
-    fs.rmSync(home, { recursive: true, force: true });
   }
 }

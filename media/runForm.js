@@ -17,7 +17,7 @@ const el = (tag, attrs = {}, ...children) => {
 };
 
 function send() {
-  vscode.postMessage({ type: 'update', values: state.values, name: state.name, target: state.target, cleanenv: state.cleanenv, nv: state.nv });
+  vscode.postMessage({ type: 'update', values: state.values, name: state.name, target: state.target, slurm: state.slurm, cleanenv: state.cleanenv, nv: state.nv });
 }
 
 function setValue(dest, value) {
@@ -83,7 +83,34 @@ function control(o) {
   return el('span', { class: 'control' }, parts);
 }
 
+function targetSelect() {
+  const select = el('vscode-single-select', { id: 'target' },
+    el('vscode-option', { value: 'local', selected: state.target === 'local' }, 'the host directly'),
+    el('vscode-option', { value: 'slurm', selected: state.target === 'slurm' }, 'Slurm (sbatch)'));
+  select.addEventListener('change', (e) => { state.target = e.target.value; send(); render(lastWhere); });
+  return select;
+}
+
+// Slurm resources: text as sbatch takes it; the extension checks each value before it is used.
+const SLURM_FIELDS = [
+  ['partition', 'Partition', 'default partition'], ['account', 'Account', 'default account'], ['reservation', 'Reservation', ''],
+  ['time', 'Time limit', 'such as 2:00:00 or 1-12:00'], ['cpus', 'CPUs per task', '1'], ['memory', 'Memory', 'such as 16G'], ['gpus', 'GPUs', 'a count, or type:count such as a100:1'],
+];
+function slurmFields() {
+  state.slurm = state.slurm || {};
+  return el('vscode-collapsible', { title: 'Slurm resources', open: true, class: 'group', id: 'slurm' },
+    el('div', {}, SLURM_FIELDS.map(([key, label, placeholder]) => el('div', { class: 'row' },
+      el('label', { for: `slurm-${key}` }, label),
+      el('vscode-textfield', { id: `slurm-${key}`, value: state.slurm[key] ?? '', placeholder, onchange: (e) => {
+        const v = e.target.value.trim();
+        if (v) state.slurm[key] = key === 'cpus' && /^\d+$/.test(v) ? Number(v) : v; else delete state.slurm[key];
+        send();
+      } })))));
+}
+
+let lastWhere = '';
 function render(where) {
+  lastWhere = where;
   app.replaceChildren(
     el('h1', {}, `Run ${schema.prog ?? state.name}`),
     el('p', { class: 'where' }, `${state.image} on ${where}`),
@@ -92,7 +119,10 @@ function render(where) {
       el('vscode-label', { for: 'config-name' }, 'Configuration'),
       el('vscode-textfield', { id: 'config-name', value: state.name, onchange: (e) => { state.name = e.target.value.trim(); send(); } }),
       el('vscode-checkbox', { id: 'cleanenv', checked: state.cleanenv, onchange: (e) => { state.cleanenv = e.target.checked; send(); } }, '--cleanenv'),
-      el('vscode-checkbox', { id: 'nv', checked: state.nv, onchange: (e) => { state.nv = e.target.checked; send(); } }, '--nv (GPUs)')),
+      el('vscode-checkbox', { id: 'nv', checked: state.nv, onchange: (e) => { state.nv = e.target.checked; send(); } }, '--nv (GPUs)'),
+      el('vscode-label', { for: 'target' }, 'Run on'),
+      targetSelect()),
+    state.target === 'slurm' ? slurmFields() : null,
     ...schema.groups
       .map((g) => ({ g, options: g.options.filter((o) => o.kind !== 'help') }))
       .filter(({ options }) => options.length)

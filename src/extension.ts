@@ -7,7 +7,8 @@ import { ImageDocuments } from './vscode/imageDocuments';
 import { VsCodeSshPrompter } from './vscode/sshPrompter';
 import { Settings } from './vscode/settings';
 import { ImagesTreeProvider } from './vscode/views/imagesTree';
-import { JobsTreeProvider } from './vscode/views/jobsTree';
+import { JobsTreeProvider, stateText, TrackedRun } from './vscode/views/jobsTree';
+import { jobsStatusItem } from './vscode/jobsStatus';
 import { ScoresViewProvider } from './vscode/webviews/scoresView';
 
 /** What activate() returns: the services, for other extensions and the extension tests. */
@@ -30,7 +31,19 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     onStateChange: (cluster, state, error) => connectionStatus.setState(cluster, state, error),
   });
   const imageDocuments = new ImageDocuments();
-  const jobsTree = new JobsTreeProvider(context.workspaceState);
+  const clusterHost = (cluster: string | undefined) => {
+    if (!cluster) return hosts.local;
+    const setting = settings.clusters().clusters.find((c) => c.name === cluster);
+    return setting ? hosts.hostFor(setting.name, setting.host) : undefined;
+  };
+  const jobsTree = new JobsTreeProvider(
+    context.workspaceState,
+    { hostOf: clusterHost, canPoll: (cluster) => !cluster || clusterHost(cluster) === hosts.local || hosts.sshHost(cluster)?.connectionState === 'connected' },
+    () => Math.max(5, vscode.workspace.getConfiguration('reprolab').get<number>('refreshInterval', 30)) * 1000,
+    log,
+  );
+  const jobsView = vscode.window.createTreeView('reprolab.jobs', { treeDataProvider: jobsTree });
+  jobsTree.attach(jobsView);
   const imagesTree = new ImagesTreeProvider(settings, hosts, imageDocuments, log);
   const clustersChanged = () => {
     const { clusters, problems } = settings.clusters();
@@ -43,7 +56,10 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
   context.subscriptions.push(
     log,
     vscode.window.createTreeView('reprolab.images', { treeDataProvider: imagesTree, showCollapseAll: true }),
-    vscode.window.createTreeView('reprolab.jobs', { treeDataProvider: jobsTree }),
+    jobsView,
+    jobsTree,
+    jobsStatusItem(jobsTree),
+    jobsTree.onDidFinishRun((run) => notifyFinished(run)),
     vscode.window.registerWebviewViewProvider(ScoresViewProvider.viewId, new ScoresViewProvider()),
     connectionStatus,
     { dispose: () => void hosts.dispose() },
@@ -62,6 +78,16 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
   imagesTree.watchLocalFolders();
   log.info(`ReproLab ${context.extension.packageJSON.version} activated`);
   return { imagesTree, jobsTree, hosts, connectionStatus };
+}
+
+/** A finished run says so once, with what to do next. */
+function notifyFinished(run: TrackedRun): void {
+  const ok = run.state === 'COMPLETED';
+  const show = ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  void show(`${run.name} ${ok ? 'completed' : `ended ${stateText(run.state, run.exitCode)}`} on ${run.where}.`, 'Show Log', 'Copy Output Folder').then((choice) => {
+    if (choice === 'Show Log') void vscode.commands.executeCommand('reprolab.showRunLog', { kind: 'run', run });
+    if (choice === 'Copy Output Folder') void vscode.commands.executeCommand('reprolab.copyOutputFolder', { kind: 'run', run });
+  });
 }
 
 export function deactivate(): void {}

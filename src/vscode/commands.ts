@@ -7,7 +7,8 @@ import { imageCommands } from './imageCommands';
 import { ImageDocuments } from './imageDocuments';
 import { Settings } from './settings';
 import { ImagesTreeProvider } from './views/imagesTree';
-import { JobsTreeProvider, TrackedRun } from './views/jobsTree';
+import { jobCommands } from './jobCommands';
+import { JobsTreeProvider } from './views/jobsTree';
 
 /** What every command needs: the services built once in extension.ts. */
 export interface CommandContext {
@@ -32,18 +33,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'reprolab.connect': (cluster?: unknown) => connect(ctx, typeof cluster === 'string' ? cluster : undefined),
     'reprolab.disconnect': (cluster?: unknown) => disconnect(ctx, typeof cluster === 'string' ? cluster : undefined),
     ...imageCommands(ctx),
-    'reprolab.showRunLog': (run: unknown) => showRunLog(ctx, requireRun(ctx, run)),
-    'reprolab.cancelRun': async (run: unknown) => {
-      const r = requireRun(ctx, run);
-      const choice = await vscode.window.showWarningMessage(`Stop ${r.name} on ${r.where}?`, { modal: true, detail: 'The run and everything it started are ended; its outputs so far stay.' }, 'Stop Run');
-      if (choice === 'Stop Run') ctx.jobsTree.cancel(r.id);
-    },
-    'reprolab.copyOutputFolder': async (run: unknown) => {
-      const r = requireRun(ctx, run);
-      await vscode.env.clipboard.writeText(r.outputFolder);
-      vscode.window.setStatusBarMessage(`Copied ${r.outputFolder}`, 3000);
-    },
-    'reprolab.dismissRun': (run: unknown) => ctx.jobsTree.dismiss(requireRun(ctx, run).id),
+    ...jobCommands(ctx),
   };
   return Object.entries(commands).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -51,7 +41,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
         return await handler(...(args as never[]));
       } catch (err) {
         // The user gets one sentence; the detail goes to the log channel.
-        if (err instanceof HostError && err.kind === 'cancelled') return;
+        if ((err instanceof HostError && err.kind === 'cancelled') || err instanceof vscode.CancellationError) return;
         // Expected failures (a host, an image) are already one sentence; only bugs need a stack.
         const expected = err instanceof Error && ['HostError', 'SifError', 'ApptainerError'].includes(err.name);
         ctx.log.error(`${id} failed: ${expected ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
@@ -130,23 +120,4 @@ async function disconnect(ctx: CommandContext, name?: string): Promise<void> {
   if (!cluster) return;
   await ctx.hosts.sshHost(cluster.name)?.disconnect();
   ctx.log.info(`Disconnected from ${cluster.name}`);
-}
-
-function requireRun(ctx: CommandContext, run: unknown): TrackedRun {
-  const id = (run as TrackedRun | undefined)?.id;
-  const found = id ? ctx.jobsTree.get(id) : undefined;
-  if (!found) throw new Error('Pick a run in the Jobs view first.');
-  return found;
-}
-
-/** The live output channel of a run in progress, else its run.log read from its host. */
-async function showRunLog(ctx: CommandContext, run: TrackedRun): Promise<void> {
-  const channel = ctx.jobsTree.channelOf(run.id);
-  if (channel) return channel.show(true);
-  const cluster = run.cluster ? ctx.settings.clusters().clusters.find((c) => c.name === run.cluster) : undefined;
-  if (run.cluster && !cluster) throw new Error(`${run.cluster} is no longer in the reprolab.clusters setting, so its log cannot be read.`);
-  const host = cluster ? ctx.hosts.hostFor(cluster.name, cluster.host) : ctx.hosts.local;
-  const text = (await host.readFile(`${run.outputFolder}/run.log`)).toString('utf8');
-  const uri = ctx.imageDocuments.register(run.where, run.outputFolder, 'run.log', text, 'log');
-  await vscode.window.showTextDocument(uri, { preview: true });
 }

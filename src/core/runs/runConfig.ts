@@ -146,6 +146,18 @@ export function setInDocument(document: Document, path: (string | number)[], val
   if (isMap(container) && container.items.length === 0) document.deleteIn(parent);
 }
 
+export const SLURM_KEYS = ['partition', 'account', 'reservation', 'time', 'cpus', 'memory', 'gpus', 'array'] as const;
+const validateSlurm = ajv.compile((schema as { properties: { target: { properties: { slurm: object } } } }).properties.target.properties.slurm);
+
+/** Checks Slurm resources from a form against the schema: the resources, or one sentence on what is wrong. */
+export function checkSlurmResources(value: unknown): SlurmResources | string {
+  if (validateSlurm(value)) return value as SlurmResources;
+  const error = validateSlurm.errors?.[0];
+  const where = error?.instancePath ? `target.slurm.${error.instancePath.slice(1)}` : 'target.slurm';
+  if (error?.keyword === 'pattern') return `${where} is not in the expected format (${patternHint(where)}).`;
+  return error?.keyword === 'additionalProperties' ? `Unknown Slurm resource "${(error.params as { additionalProperty: string }).additionalProperty}".` : `${where} ${error?.message ?? 'is not valid'}.`;
+}
+
 /** The Apptainer flags a configuration asks for. */
 export function runFlags(config: RunConfig): RunFlags {
   const binds = (config.binds ?? []).map((b): Bind => {

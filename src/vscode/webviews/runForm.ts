@@ -8,10 +8,11 @@ import { Host } from '../../core/host/host';
 import { checkFormValues, argumentsFromValues, valuesFromArguments } from '../../core/runs/formValues';
 import { labWarnings } from '../../core/runs/labWarnings';
 import { checkOutputFolder } from '../../core/runs/outputFolder';
-import { describeCommand, startLocalRun, StartedRun } from '../../core/runs/localRun';
-import { ArgumentValue, argumentArgv, parseRunConfig, RunConfig, setInDocument } from '../../core/runs/runConfig';
+import { ArgumentValue, argumentArgv, checkSlurmResources, parseRunConfig, RunConfig, setInDocument, SLURM_KEYS, SlurmResources } from '../../core/runs/runConfig';
+import { renderBatchScript } from '../../core/slurm/batchScript';
 import { commandLine } from '../../core/shell';
 import { CommandContext } from '../commands';
+import { launchRun, LaunchedRun, loadRunConfig } from '../runner';
 import { webviewPage } from './webviewPage';
 
 /** What the form edits besides the image's own arguments. */
@@ -21,6 +22,7 @@ interface FormState {
   cluster?: string;
   values: Record<string, ArgumentValue>;
   target: 'local' | 'slurm';
+  slurm: SlurmResources;
   cleanenv: boolean;
   nv: boolean;
 }
@@ -71,11 +73,11 @@ export class RunFormPanel {
       if (config.cluster && !cluster) throw new Error(`The configuration runs on "${config.cluster}", which is not in the reprolab.clusters setting.`);
       host = cluster ? ctx.hosts.hostFor(cluster.name, cluster.host) : ctx.hosts.local;
       modified = (await host.stat(config.image)).mtime.getTime();
-      state = { name: path.basename(configUri.fsPath, '.yaml'), image: config.image, cluster: config.cluster, values: {}, target: config.target?.type ?? 'local', cleanenv: !!config.apptainer?.cleanenv, nv: !!config.apptainer?.nv };
+      state = { name: path.basename(configUri.fsPath, '.yaml'), image: config.image, cluster: config.cluster, values: {}, target: config.target?.type ?? 'local', slurm: { ...config.target?.slurm }, cleanenv: !!config.apptainer?.cleanenv, nv: !!config.apptainer?.nv };
     } else {
       host = source.host;
       modified = source.modified;
-      state = { name: path.posix.basename(source.image).replace(/\.sif$/i, ''), image: source.image, cluster: source.cluster, values: {}, target: 'local', cleanenv: false, nv: false };
+      state = { name: path.posix.basename(source.image).replace(/\.sif$/i, ''), image: source.image, cluster: source.cluster, values: {}, target: 'local', slurm: {}, cleanenv: false, nv: false };
     }
     const existing = RunFormPanel.panels.get(configUri?.toString() ?? `${state.cluster ?? ''}:${state.image}`);
     if (existing) {
@@ -120,43 +122,10 @@ export class RunFormPanel {
     return this.write();
   }
 
-  /** Saves, then runs the configuration directly on its host; its output streams into an output channel. */
-  async run(): Promise<StartedRun> {
+  /** Saves, then runs the configuration on its target; the run appears in the Jobs view. */
+  async run(options: { seeds?: string } = {}): Promise<LaunchedRun> {
     const uri = await this.write();
-    const { config } = parseRunConfig(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
-    if (!config) throw new Error('The configuration is not valid; fix the problems shown in its file first.');
-    if ((config.target?.type ?? 'local') !== 'local') {
-      throw new Error(`${this.state.name} targets Slurm; the form runs configurations whose target is local, directly on the host.`);
-    }
-    const apptainer = await probeApptainer(this.host);
-    const where = this.state.cluster ?? 'this machine';
-    const channel = vscode.window.createOutputChannel(`ReproLab: ${this.state.name} on ${where}`);
-    const started = await startLocalRun({
-      host: this.host, apptainer, config, configName: this.state.name, form: this.schema, now: new Date(),
-      reprolabVersion: String(this.ctx.extensionVersion), onOutput: (chunk) => channel.append(chunk.toString()),
-    });
-    channel.appendLine(`$ ${describeCommand(started.record.command)}`);
-    channel.show(true);
-    const id = `${started.record.startedAt}:${started.outputFolder}`;
-    this.ctx.jobsTree.track({ id, name: `${this.state.name}${started.record.seed !== null ? ` (seed ${started.record.seed})` : ''}`, cluster: this.state.cluster, where, outputFolder: started.outputFolder, state: 'RUNNING', startedAt: started.record.startedAt }, channel, () => started.running.cancel());
-    started.finished.then(
-      (record) => this.ctx.jobsTree.finish(id, record.exitCode === 0 ? 'COMPLETED' : 'FAILED', record.exitCode ?? null),
-      () => this.ctx.jobsTree.finish(id, 'CANCELLED', null),
-    );
-    this.ctx.log.info(`Started ${this.state.name} on ${where} into ${started.outputFolder}`);
-    started.finished.then(
-      (record) => {
-        const ok = record.exitCode === 0;
-        channel.appendLine(`[ReproLab] ${ok ? 'finished' : `ended with exit code ${record.exitCode ?? record.signal}`}; outputs in ${started.outputFolder}`);
-        const open = 'Copy Output Folder';
-        const show = ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-        void show(`${this.state.name} ${ok ? 'finished' : `failed (exit code ${record.exitCode ?? record.signal})`} on ${where}.`, open).then((choice) => {
-          if (choice === open) void vscode.env.clipboard.writeText(started.outputFolder);
-        });
-      },
-      (err: Error) => channel.appendLine(`[ReproLab] ${err.message}`),
-    );
-    return started;
+    return launchRun(this.ctx, await loadRunConfig(this.ctx, uri), { form: this.schema, ...options });
   }
 
   private async onMessage(message: unknown): Promise<void> {
@@ -173,6 +142,11 @@ export class RunFormPanel {
         this.state.values = checked.values!;
         if (typeof m.name === 'string' && /^[A-Za-z0-9._-]{1,80}$/.test(m.name)) this.state.name = m.name;
         if (m.target === 'local' || m.target === 'slurm') this.state.target = m.target;
+        if (m.slurm !== undefined) {
+          const slurm = checkSlurmResources(m.slurm);
+          if (typeof slurm === 'string') return this.post({ type: 'error', message: `Not applied: ${slurm}` });
+          this.state.slurm = slurm;
+        }
         if (typeof m.cleanenv === 'boolean') this.state.cleanenv = m.cleanenv;
         if (typeof m.nv === 'boolean') this.state.nv = m.nv;
         this.update();
@@ -180,9 +154,9 @@ export class RunFormPanel {
       }
       case 'run': {
         const started = await this.run();
-        this.post({ type: 'running', folder: started.outputFolder });
+        this.post({ type: 'running', folder: started.outputFolder, jobId: started.jobId });
         started.finished.then(
-          (record) => this.post({ type: 'finished', exitCode: record.exitCode ?? null, folder: started.outputFolder }),
+          (end) => this.post({ type: 'finished', state: end.state, exitCode: end.exitCode, folder: started.outputFolder }),
           (err: Error) => this.post({ type: 'error', message: err.message }),
         );
         return;
@@ -235,7 +209,10 @@ export class RunFormPanel {
     let preview: string;
     try {
       const args = argumentArgv(argumentsFromValues(this.state.values, this.schema), this.schema);
-      preview = commandLine(runArgv(this.binary, this.state.image, args, { cleanenv: this.state.cleanenv, nv: this.state.nv }));
+      const flags = { cleanenv: this.state.cleanenv, nv: this.state.nv };
+      preview = this.state.target === 'slurm'
+        ? renderBatchScript({ jobName: this.state.name, resources: this.state.slurm, apptainer: this.binary, image: this.state.image, args, flags, outputFolder: '<a fresh output folder>' })
+        : commandLine(runArgv(this.binary, this.state.image, args, flags));
     } catch (err) {
       preview = `(${(err as Error).message})`;
     }
@@ -270,6 +247,7 @@ export class RunFormPanel {
     setInDocument(document, ['apptainer', 'cleanenv'], this.state.cleanenv || undefined);
     setInDocument(document, ['apptainer', 'nv'], this.state.nv || undefined);
     setInDocument(document, ['target', 'type'], this.state.target);
+    if (this.state.target === 'slurm') for (const key of SLURM_KEYS) setInDocument(document, ['target', 'slurm', key], this.state.slurm[key]);
     const out = document.toString();
     const check = parseRunConfig(out);
     if (!check.config) throw new Error(`The configuration would not be valid: ${check.diagnostics[0]?.message}`);

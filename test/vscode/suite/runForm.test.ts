@@ -104,15 +104,39 @@ describe('Run form from an image whose entry point prints the seed lab help', ()
     const log = (await host.readFile(`${started.outputFolder}/run.log`)).toString();
     assert.match(log, new RegExp(`^lab image running with: .*--random-state 3 .*--output-dir ${started.outputFolder}\\n$`));
     // The Jobs view lists the run with how it ended, and its log opens from there.
-    const runs = api.jobsTree.getChildren();
-    const listed = runs.find((r) => r.outputFolder === started.outputFolder);
-    assert.ok(listed, 'the run is in the Jobs view');
-    assert.strictEqual(listed.state, 'COMPLETED');
+    const listed = api.jobsTree.getChildren().find((n) => n.kind === 'run' && n.run.outputFolder === started.outputFolder);
+    assert.ok(listed?.kind === 'run', 'the run is in the Jobs view');
+    assert.strictEqual(listed.run.state, 'COMPLETED');
     assert.match(String(api.jobsTree.getTreeItem(listed).description), /^COMPLETED · test · /);
     assert.strictEqual(api.jobsTree.getTreeItem(listed).label, 'lab (seed 3)');
     await vscode.commands.executeCommand('reprolab.showRunLog', listed);
     await vscode.commands.executeCommand('reprolab.dismissRun', listed);
-    assert.ok(!api.jobsTree.getChildren().some((r) => r.id === listed.id));
+    assert.ok(!api.jobsTree.getChildren().some((n) => n.kind === 'run' && n.run.id === listed.run.id));
+    await host.exec(['rm', '-rf', '--', started.outputFolder]);
+  });
+
+  it('submits the configuration to Slurm from the form, follows it to COMPLETED and streams its log into an output channel', async () => {
+    const uri = vscode.Uri.file(path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, '.reprolab', 'runs', 'lab.yaml'));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const text = fs.readFileSync(uri.fsPath, 'utf8');
+    fs.writeFileSync(uri.fsPath, text.replace('target:\n  type: local\n', `target:\n  type: slurm\n  slurm:\n    partition: ${services.slurm.partition}\n    time: "5:00"\n`));
+    const form = await vscode.commands.executeCommand<RunFormPanel>('reprolab.openRunForm', uri);
+    await form.setValues({ output_dir: undefined, random_state: 5 });
+    const started = await form.run();
+    assert.match(started.jobId ?? '', /^\d+$/, 'sbatch gave a job id');
+    const listed = api.jobsTree.getChildren().find((n) => n.kind === 'run' && n.run.jobId === started.jobId);
+    assert.ok(listed?.kind === 'run', 'the job is in the Jobs view at once');
+    assert.match(String(api.jobsTree.getTreeItem(listed).description), new RegExp(`^(PENDING|RUNNING).* · test · job ${started.jobId} · `));
+    const end = await started.finished;
+    assert.deepStrictEqual(end, { state: 'COMPLETED', exitCode: 0 });
+    const host = api.hosts.hostFor('test', 'test-login');
+    const log = (await host.readFile(`${started.outputFolder}/slurm-${started.jobId}.out`)).toString();
+    assert.match(log, new RegExp(`^lab image running with: .*--random-state 5 .*--output-dir ${started.outputFolder}\\n$`));
+    assert.strictEqual(await api.jobsTree.followedLog(listed.run.id), log, 'the output channel got the job log');
+    const record = JSON.parse((await host.readFile(`${started.outputFolder}/run.json`)).toString());
+    assert.deepStrictEqual([record.jobId, record.state, record.exitCode], [started.jobId, 'COMPLETED', 0]);
+    assert.match((await host.readFile(`${started.outputFolder}/job.sbatch`)).toString(), new RegExp(`^#!/bin/bash\n#SBATCH --job-name=lab\n#SBATCH --partition=${services.slurm.partition}\n`));
+    await vscode.commands.executeCommand('reprolab.dismissRun', listed);
     await host.exec(['rm', '-rf', '--', started.outputFolder]);
   });
 });

@@ -1,0 +1,93 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { readImageHelp } from '../core/apptainer/imageHelp';
+import { probeApptainer } from '../core/apptainer/probe';
+import { FormSchema } from '../core/argparse/help';
+import { Host } from '../core/host/host';
+import { describeCommand, startLocalRun } from '../core/runs/localRun';
+import { parseRunConfig, RunConfig } from '../core/runs/runConfig';
+import { submitRun } from '../core/runs/slurmRun';
+import type { CommandContext } from './commands';
+import { RunEnd } from './views/jobsTree';
+
+/** A run handed to the Jobs view: where its outputs go, and a promise of how it ends. */
+export interface LaunchedRun {
+  id: string;
+  outputFolder: string;
+  jobId?: string;
+  finished: Promise<RunEnd>;
+}
+
+/** A saved run configuration with the host it runs on. */
+export interface LoadedConfig {
+  uri: vscode.Uri;
+  name: string;
+  config: RunConfig;
+  host: Host;
+  cluster?: string;
+}
+
+/** Reads a run configuration; a broken one is refused with its first problem and line. */
+export async function loadRunConfig(ctx: CommandContext, uri: vscode.Uri): Promise<LoadedConfig> {
+  const parsed = parseRunConfig(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
+  const name = path.basename(uri.fsPath, '.yaml');
+  if (!parsed.config) throw new Error(`${name}.yaml has problems: ${parsed.diagnostics[0]?.message ?? 'it is not valid'} (line ${(parsed.diagnostics[0]?.line ?? 0) + 1}).`);
+  const config = parsed.config;
+  const cluster = config.cluster ? ctx.settings.clusters().clusters.find((c) => c.name === config.cluster) : undefined;
+  if (config.cluster && !cluster) throw new Error(`${name} runs on "${config.cluster}", which is not in the reprolab.clusters setting: add it, or change cluster in ${name}.yaml.`);
+  return { uri, name, config, host: cluster ? ctx.hosts.hostFor(cluster.name, cluster.host) : ctx.hosts.local, ...(cluster ? { cluster: cluster.name } : {}) };
+}
+
+/**
+ * Runs a saved configuration on its target: directly on its host, or through Slurm (a seed sweep
+ * when `seeds` is given). The run appears in the Jobs view and its log opens.
+ */
+export async function launchRun(ctx: CommandContext, loaded: LoadedConfig, options: { form?: FormSchema; seeds?: string } = {}): Promise<LaunchedRun> {
+  const { config, host, name } = loaded;
+  const where = loaded.cluster ?? 'this machine';
+  const apptainer = await probeApptainer(host);
+  const form = options.form ?? (await readImageHelp(host, config.image, (await host.stat(config.image)).mtime.getTime())).schema;
+  const request = { host, apptainer, config, configName: name, form, now: new Date(), reprolabVersion: ctx.extensionVersion };
+  const target = config.target?.type ?? 'local';
+  if (options.seeds && target !== 'slurm') throw new Error(`A seed sweep runs as a Slurm job array: set target.type to slurm in ${name}.yaml first.`);
+  if (target === 'slurm') {
+    const submitted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Submitting ${name} to Slurm on ${where}` }, () => submitRun({ ...request, seeds: options.seeds }));
+    if (submitted.warning) void vscode.window.showWarningMessage(`sbatch accepted ${name} with a warning: ${submitted.warning}`);
+    ctx.log.info(`Submitted ${name} as job ${submitted.jobId} on ${where}; outputs in ${submitted.outputFolder}`);
+    const seed = submitted.record.seed;
+    const run = ctx.jobsTree.trackSlurm({
+      name: options.seeds ? `${name} (seeds ${options.seeds})` : `${name}${seed !== null ? ` (seed ${seed})` : ''}`,
+      cluster: loaded.cluster,
+      where,
+      configUri: loaded.uri.toString(),
+      outputFolder: submitted.outputFolder,
+      jobId: submitted.jobId,
+      logPath: submitted.logs.length === 1 && !options.seeds ? submitted.logs[0].path : undefined,
+      tasks: options.seeds ? submitted.logs.map((t) => ({ jobId: t.jobId, seed: t.seed, outputFolder: t.outputFolder, logPath: t.path, state: 'PENDING' })) : undefined,
+    });
+    if (!options.seeds) ctx.jobsTree.followLog(run.id);
+    return { id: run.id, outputFolder: submitted.outputFolder, jobId: submitted.jobId, finished: ctx.jobsTree.whenFinished(run.id) };
+  }
+  const channel = vscode.window.createOutputChannel(`ReproLab: ${name} on ${where}`);
+  const started = await startLocalRun({ ...request, onOutput: (chunk) => channel.append(chunk.toString()) });
+  channel.appendLine(`$ ${describeCommand(started.record.command)}`);
+  channel.show(true);
+  const seed = started.record.seed;
+  const run = ctx.jobsTree.trackLocal(
+    { name: `${name}${seed !== null ? ` (seed ${seed})` : ''}`, cluster: loaded.cluster, where, configUri: loaded.uri.toString(), outputFolder: started.outputFolder, startedAt: started.record.startedAt },
+    channel,
+    () => started.running.cancel(),
+  );
+  ctx.log.info(`Started ${name} on ${where} into ${started.outputFolder}`);
+  started.finished.then(
+    (record) => {
+      channel.appendLine(`[ReproLab] ${record.exitCode === 0 ? 'finished' : `ended with exit code ${record.exitCode ?? record.signal}`}; outputs in ${started.outputFolder}`);
+      ctx.jobsTree.finish(run.id, record.exitCode === 0 ? 'COMPLETED' : 'FAILED', record.exitCode ?? null);
+    },
+    (err: Error) => {
+      channel.appendLine(`[ReproLab] ${err.message}`);
+      ctx.jobsTree.finish(run.id, 'CANCELLED', null);
+    },
+  );
+  return { id: run.id, outputFolder: started.outputFolder, finished: ctx.jobsTree.whenFinished(run.id) };
+}

@@ -88,24 +88,22 @@ function requireRun(ctx: CommandContext, node: unknown): { run: TrackedRun; task
   return { run, task };
 }
 
-/** A live channel (local run, or a followed Slurm log), else the log read from the host. */
+/** Follows the run's log into an output channel (for a sweep, the seed picked). */
 async function showLog(ctx: CommandContext, node: unknown): Promise<void> {
   const { run, task } = requireRun(ctx, node);
-  if (run.target === 'slurm') {
-    if (!task && run.tasks?.length) {
-      const picked = await vscode.window.showQuickPick(run.tasks.map((t) => ({ label: `seed ${t.seed}`, description: `${t.state} · job ${t.jobId}`, task: t })), { placeHolder: 'Log of which seed?' });
-      if (picked) ctx.jobsTree.followLog(run.id, picked.task);
-      return;
-    }
-    ctx.jobsTree.followLog(run.id, task);
+  if (!task && run.tasks?.length) {
+    const picked = await vscode.window.showQuickPick(run.tasks.map((t) => ({ label: `seed ${t.seed}`, description: `${t.state} · job ${t.jobId}`, task: t })), { placeHolder: 'Log of which seed?' });
+    if (picked) ctx.jobsTree.followLog(run.id, picked.task);
     return;
   }
-  const channel = ctx.jobsTree.channelOf(run.id);
-  if (channel) return channel.show(true);
-  const host = hostOf(ctx, run);
-  const text = (await host.readFile(`${run.outputFolder}/run.log`)).toString('utf8');
-  const uri = ctx.imageDocuments.register(run.where, run.outputFolder, 'run.log', text, 'log');
-  await vscode.window.showTextDocument(uri, { preview: true });
+  if (!run.logPath) {
+    // A run listed before logs were followed: its log sits beside its outputs.
+    const host = hostOf(ctx, run);
+    const text = (await host.readFile(`${run.outputFolder}/run.log`)).toString('utf8');
+    await vscode.window.showTextDocument(ctx.imageDocuments.register(run.where, run.outputFolder, 'run.log', text, 'log'), { preview: true });
+    return;
+  }
+  ctx.jobsTree.followLog(run.id, task);
 }
 
 function hostOf(ctx: CommandContext, run: TrackedRun) {

@@ -53,9 +53,9 @@ export async function launchRun(ctx: CommandContext, loaded: LoadedConfig, optio
   if (target === 'slurm') {
     const submitted = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Submitting ${name} to Slurm on ${where}` }, () => submitRun({ ...request, seeds: options.seeds }));
     if (submitted.warning) void vscode.window.showWarningMessage(`sbatch accepted ${name} with a warning: ${submitted.warning}`);
-    ctx.log.info(`Submitted ${name} as job ${submitted.jobId} on ${where}; outputs in ${submitted.outputFolder}`);
+    ctx.log.info(`Submitted ${name} as job ${submitted.jobId} on ${where}: ${describeCommand(submitted.record.command)}; outputs in ${submitted.outputFolder}`);
     const seed = submitted.record.seed;
-    const run = ctx.jobsTree.trackSlurm({
+    const run = ctx.jobsTree.track({
       name: options.seeds ? `${name} (seeds ${options.seeds})` : `${name}${seed !== null ? ` (seed ${seed})` : ''}`,
       cluster: loaded.cluster,
       where,
@@ -68,26 +68,13 @@ export async function launchRun(ctx: CommandContext, loaded: LoadedConfig, optio
     if (!options.seeds) ctx.jobsTree.followLog(run.id);
     return { id: run.id, outputFolder: submitted.outputFolder, jobId: submitted.jobId, finished: ctx.jobsTree.whenFinished(run.id) };
   }
-  const channel = vscode.window.createOutputChannel(`ReproLab: ${name} on ${where}`);
-  const started = await startLocalRun({ ...request, onOutput: (chunk) => channel.append(chunk.toString()) });
-  channel.appendLine(`$ ${describeCommand(started.record.command)}`);
-  channel.show(true);
+  const started = await startLocalRun(request);
+  ctx.log.info(`Started ${name} on ${where} (process group ${started.pid}): ${describeCommand(started.record.command)}; outputs in ${started.outputFolder}`);
   const seed = started.record.seed;
-  const run = ctx.jobsTree.trackLocal(
-    { name: `${name}${seed !== null ? ` (seed ${seed})` : ''}`, cluster: loaded.cluster, where, configUri: loaded.uri.toString(), outputFolder: started.outputFolder, startedAt: started.record.startedAt },
-    channel,
-    () => started.running.cancel(),
-  );
-  ctx.log.info(`Started ${name} on ${where} into ${started.outputFolder}`);
-  started.finished.then(
-    (record) => {
-      channel.appendLine(`[ReproLab] ${record.exitCode === 0 ? 'finished' : `ended with exit code ${record.exitCode ?? record.signal}`}; outputs in ${started.outputFolder}`);
-      ctx.jobsTree.finish(run.id, record.exitCode === 0 ? 'COMPLETED' : 'FAILED', record.exitCode ?? null);
-    },
-    (err: Error) => {
-      channel.appendLine(`[ReproLab] ${err.message}`);
-      ctx.jobsTree.finish(run.id, 'CANCELLED', null);
-    },
-  );
+  const run = ctx.jobsTree.track({
+    name: `${name}${seed !== null ? ` (seed ${seed})` : ''}`, cluster: loaded.cluster, where, configUri: loaded.uri.toString(),
+    outputFolder: started.outputFolder, pid: started.pid, logPath: started.logPath,
+  });
+  ctx.jobsTree.followLog(run.id);
   return { id: run.id, outputFolder: started.outputFolder, finished: ctx.jobsTree.whenFinished(run.id) };
 }

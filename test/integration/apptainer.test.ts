@@ -4,7 +4,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseHelp } from '../../src/core/argparse/help';
-import { startLocalRun } from '../../src/core/runs/localRun';
+import { cancelLocalRun, localRunStatus, LocalRunStatus, startLocalRun } from '../../src/core/runs/localRun';
+import { followLog } from '../../src/core/slurm/logFollower';
 import { execSpec, parsePullProgress, pullSpec, runArgv } from '../../src/core/apptainer/commands';
 import { formatExplorePair, hostExploreArgv, imageExploreArgv, parseExplore } from '../../src/core/apptainer/explore';
 import { probeApptainer } from '../../src/core/apptainer/probe';
@@ -96,31 +97,54 @@ describe('Running a configuration on a host (local target)', function () {
     fs.rmSync(home, { recursive: true, force: true });
   });
 
+  /** Follows a background run's log until it has ended; returns the log and how it ended. */
+  async function followToEnd(host: Host, run: { logPath: string; outputFolder: string; pid: number }) {
+    const chunks: Buffer[] = [];
+    let status: LocalRunStatus = { state: 'RUNNING' };
+    await followLog(host, run.logPath, {
+      onData: (c) => chunks.push(c),
+      jobEnded: async () => (status = (await localRunStatus(host, [run]))[0]).state !== 'RUNNING',
+      minPollMs: 50, maxPollMs: 200,
+    });
+    return { log: Buffer.concat(chunks).toString(), status };
+  }
+
   for (const [where, host] of hosts) {
-    it(`runs the image on ${where} into a fresh folder, with its log and run record, and never reuses it`, async () => {
+    it(`runs the image on ${where} in the background into a fresh folder, with its log and run record, and never reuses it`, async () => {
       const root = (await host.exec(['mktemp', '-d'])).stdout.trim();
       const apptainer = await probeApptainer(host);
       const now = new Date('2026-12-03T10:00:00Z');
       const config = { image: services.images.lab, arguments: { 'input-dir': '/tmp', 'random-state': 0, scoring: ['f1', 'accuracy'] }, output: { root } };
-      const chunks: Buffer[] = [];
-      const run = await startLocalRun({ host, apptainer, config, configName: 'abide', form, now, reprolabVersion: 'test', onOutput: (c) => chunks.push(c) });
+      const run = await startLocalRun({ host, apptainer, config, configName: 'abide', form, now, reprolabVersion: 'test' });
       assert.strictEqual(run.outputFolder, `${root}/abide_seed-0_20261203-100000`);
-      const record = await run.finished;
-      assert.strictEqual(record.exitCode, 0);
+      assert.doesNotMatch(run.script, /#SBATCH/, 'the script Slurm would get, without its directives');
+      const { log, status } = await followToEnd(host, run);
+      assert.deepStrictEqual(status, { state: 'COMPLETED', exitCode: 0 });
       const expected = `lab image running with: --input-dir /tmp --random-state 0 --scoring f1 accuracy --output-dir ${run.outputFolder}\n`;
-      assert.strictEqual(Buffer.concat(chunks).toString(), expected);
+      assert.strictEqual(log, expected);
       assert.strictEqual((await host.readFile(`${run.outputFolder}/run.log`)).toString(), expected);
       const saved = JSON.parse((await host.readFile(`${run.outputFolder}/run.json`)).toString());
-      assert.deepStrictEqual([saved.seed, saved.exitCode, saved.command[1], saved.host], [0, 0, 'run', host.name]);
+      assert.deepStrictEqual([saved.seed, saved.pid, saved.command[1], saved.host], [0, run.pid, 'run', host.name]);
       await assert.rejects(
-        startLocalRun({ host, apptainer, config, configName: 'abide', form, now, reprolabVersion: 'test', onOutput: () => undefined }),
-        /already holds results \(run\.json, run\.log\); ReproLab will not overwrite them/,
+        startLocalRun({ host, apptainer, config, configName: 'abide', form, now, reprolabVersion: 'test' }),
+        /already holds results \(\.exit-code, job\.sh, run\.json, \.\.\.\); ReproLab will not overwrite them/,
       );
       // A folder the user names is used as it is, and refused just the same when it holds results.
-      const named = await startLocalRun({ host, apptainer, config: { ...config, arguments: { ...config.arguments, 'output-dir': `${root}/mine` } }, configName: 'abide', form, now, reprolabVersion: 'test', onOutput: () => undefined });
+      const mine = { ...config, arguments: { ...config.arguments, 'output-dir': `${root}/mine` } };
+      const named = await startLocalRun({ host, apptainer, config: mine, configName: 'abide', form, now, reprolabVersion: 'test' });
       assert.strictEqual(named.outputFolder, `${root}/mine`);
-      await named.finished;
-      await assert.rejects(startLocalRun({ host, apptainer, config: { ...config, arguments: { ...config.arguments, 'output-dir': `${root}/mine` } }, configName: 'abide', form, now, reprolabVersion: 'test', onOutput: () => undefined }), /already holds results/);
+      await followToEnd(host, named);
+      await assert.rejects(startLocalRun({ host, apptainer, config: mine, configName: 'abide', form, now, reprolabVersion: 'test' }), /already holds results/);
+      // A run that goes on until stopped: cancelling ends its whole process group.
+      const endless = `${root}/endless-apptainer`;
+      await host.writeFile(endless, '#!/bin/sh\necho started\nsleep 300 & wait\n', { mode: 0o755 });
+      const long = await startLocalRun({ host, apptainer: { binary: endless, version: 'test' }, config: { ...config, output: { root: `${root}/long` } }, configName: 'abide', form, now, reprolabVersion: 'test' });
+      assert.deepStrictEqual(await localRunStatus(host, [long]), [{ state: 'RUNNING' }]);
+      await cancelLocalRun(host, long.pid);
+      const cancelled = await followToEnd(host, long);
+      assert.deepStrictEqual(cancelled, { log: 'started\n', status: { state: 'CANCELLED' } });
+      const leftover = await host.exec(['sh', '-c', 'pgrep -g "$1" || true', 'x', String(long.pid)]);
+      assert.strictEqual(leftover.stdout, '', 'nothing of the run is left');
       await host.exec(['rm', '-rf', '--', root]);
     });
   }

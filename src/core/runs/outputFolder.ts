@@ -46,6 +46,8 @@ export interface RunRecord {
   seed: unknown;
   outputFolder: string;
   jobId?: string;
+  /** The process group of a run started directly on its host. */
+  pid?: number;
   startedAt: string;
   finishedAt?: string;
   exitCode?: number | null;

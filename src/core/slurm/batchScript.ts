@@ -19,6 +19,8 @@ export interface BatchScriptRequest {
   outputFolder: string;
   /** A seed sweep: one array task per seed (the task id is the seed), each with its own output folder. */
   seedSweep?: { seedOption: string; outputOption: string; seeds: string };
+  /** `none` renders the same script without #SBATCH lines, for running it with bash directly. */
+  scheduler?: 'slurm' | 'none';
 }
 
 /** Renders the script; refuses resource values sbatch would reject, with the reason. */
@@ -48,7 +50,9 @@ export function renderBatchScript(r: BatchScriptRequest): string {
   for (const line of sbatch) {
     if (/[\r\n]/.test(line)) throw new Error(`A Slurm option contains a line break: ${JSON.stringify(line)}.`);
   }
-  const lines = ['#!/bin/bash', ...sbatch.map((o) => `#SBATCH ${o}`), '', 'set -euo pipefail', 'export PYTHONUNBUFFERED=1'];
+  if (r.scheduler === 'none' && sweep) throw new Error('A seed sweep runs as a Slurm job array: set target.type to slurm.');
+  const directives = r.scheduler === 'none' ? [] : sbatch.map((o) => `#SBATCH ${o}`);
+  const lines = ['#!/bin/bash', ...directives, '', 'set -euo pipefail', 'export PYTHONUNBUFFERED=1'];
   if (sweep) {
     // The seed comes from the array task id; each task writes into its own folder.
     lines.push(`out=${commandLine([r.outputFolder])}/seed-"$SLURM_ARRAY_TASK_ID"`, 'mkdir -p -- "$out"');

@@ -10,7 +10,7 @@ export interface FollowOptions {
   onData: (chunk: Buffer) => void;
   /** Whether the job has ended (the follower then stops once the file stops growing). */
   jobEnded: () => boolean | Promise<boolean>;
-  /** Told when the follower is waiting (the job is pending, the file is not there yet, the link is down). */
+  /** Told once when the follower starts waiting (the file is not there yet, the link is down), again after data came. */
   onWait?: (why: 'no-file' | 'reconnecting', error?: Error) => void;
   /** Resumes at this offset (bytes already received). */
   offset?: number;
@@ -52,10 +52,16 @@ export async function followLog(host: Host, path: string, options: FollowOptions
   let reconnectDelay = minPoll;
   // One more look after the job has ended: its last lines may reach the file a moment later.
   let quietAfterEnd = 0;
+  let waitingFor: string | undefined;
+  const wait = (why: 'no-file' | 'reconnecting', error?: Error) => {
+    if (waitingFor !== why) options.onWait?.(why, error);
+    waitingFor = why;
+  };
   while (!options.signal?.aborted) {
     try {
       const grew = await readNew();
       reconnectDelay = minPoll;
+      waitingFor = undefined;
       if (grew) {
         delay = minPoll;
         quietAfterEnd = 0;
@@ -73,11 +79,11 @@ export async function followLog(host: Host, path: string, options: FollowOptions
         if (await options.jobEnded()) {
           if (++quietAfterEnd >= 2) throw new HostError('not-found', `The job ended without writing its log ${path}: check the job's --output path and that its folder exists.`);
         }
-        options.onWait?.('no-file');
+        wait('no-file');
         await sleep(maxPoll, options.signal);
       } else if (err.kind === 'connection' || err.kind === 'timeout') {
         // The host reconnects on the next call; wait a little longer each time.
-        options.onWait?.('reconnecting', err);
+        wait('reconnecting', err);
         await sleep(reconnectDelay, options.signal);
         reconnectDelay = Math.min(reconnectDelay * 2, 10_000);
       } else {

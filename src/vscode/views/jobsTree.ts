@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Host, HostError } from '../../core/host/host';
+import { cancelLocalRun, localRunStatus } from '../../core/runs/localRun';
 import { RunRecord } from '../../core/runs/outputFolder';
 import { isFinished, JobState } from '../../core/slurm/jobs';
 import { followLog } from '../../core/slurm/logFollower';
@@ -35,6 +36,8 @@ export interface TrackedRun {
   finishedAt?: string;
   exitCode?: number | null;
   jobId?: string;
+  /** The process group of a run started directly on its host. */
+  pid?: number;
   logPath?: string;
   reason?: string;
   nodes?: string;
@@ -86,7 +89,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
   private readonly finishedRun = new vscode.EventEmitter<TrackedRun>();
   /** A run (local or Slurm) has ended. */
   readonly onDidFinishRun = this.finishedRun.event;
-  private readonly live = new Map<string, { channel: vscode.OutputChannel; cancel?: () => void; follow?: AbortController; transcript?: string }>();
+  private readonly live = new Map<string, { channel: vscode.OutputChannel; follow?: AbortController; transcript: string }>();
   private readonly waiters = new Map<string, ((end: RunEnd) => void)[]>();
   private readonly pollers = new Map<string, JobPoller>();
   private readonly others = new Map<string, SlurmJob[]>();
@@ -102,11 +105,11 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
     private readonly intervalMs: () => number,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    // A local run that was running when VS Code closed is no longer followed: its record says how
-    // it ended. Slurm jobs go on without VS Code, so they are watched again.
+    // Runs go on without VS Code (Slurm jobs, and local runs in their own process group), so the
+    // ones that were active are watched again.
     this.runs = (state.get<TrackedRun[]>(STORE_KEY) ?? [])
       .map((r) => ({ ...r, target: r.target ?? 'local' }))
-      .filter((r) => r.target === 'slurm' || !isActive(r.state));
+      .filter((r) => r.target === 'slurm' || r.pid || !isActive(r.state));
     for (const run of this.runs) if (run.target === 'slurm' && isActive(run.state)) this.pollerFor(run.cluster)?.watch(run.jobId!);
   }
 
@@ -122,30 +125,17 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
 
   // --- what the runner tells the view ----------------------------------------------------------
 
-  trackLocal(run: Omit<TrackedRun, 'id' | 'state' | 'target'>, channel: vscode.OutputChannel, cancel: () => void): TrackedRun {
-    const tracked: TrackedRun = { ...run, id: `${run.startedAt}:${run.outputFolder}`, target: 'local', state: 'RUNNING' };
+  /** Lists a run just started: a Slurm job (with jobId) or a background run on its host (with pid). */
+  track(run: Omit<TrackedRun, 'id' | 'state' | 'target' | 'startedAt'>): TrackedRun {
+    const target = run.jobId ? 'slurm' : 'local';
+    const id = `${run.cluster ?? 'local'}:${run.jobId ?? `pid-${run.pid}:${run.outputFolder}`}`;
+    const tracked: TrackedRun = { ...run, id, target, state: target === 'slurm' ? 'PENDING' : 'RUNNING', startedAt: new Date().toISOString() };
     this.runs.unshift(tracked);
-    this.live.set(tracked.id, { channel, cancel });
-    this.save();
-    return tracked;
-  }
-
-  trackSlurm(run: Omit<TrackedRun, 'id' | 'state' | 'target' | 'startedAt'>): TrackedRun {
-    const tracked: TrackedRun = { ...run, id: `${run.cluster ?? 'local'}:${run.jobId}`, target: 'slurm', state: 'PENDING', startedAt: new Date().toISOString() };
-    this.runs.unshift(tracked);
-    this.pollerFor(run.cluster)?.watch(run.jobId!);
+    if (run.jobId) this.pollerFor(run.cluster)?.watch(run.jobId);
     this.save();
     void this.view?.reveal({ kind: 'run', run: tracked }, { select: true, focus: false }).then(undefined, () => undefined);
     this.schedule(0);
     return tracked;
-  }
-
-  finish(id: string, state: JobState, exitCode: number | null): void {
-    const run = this.get(id);
-    if (!run || !isActive(run.state)) return;
-    Object.assign(run, { state, exitCode, finishedAt: new Date().toISOString() });
-    this.save();
-    this.ended(run);
   }
 
   /** Resolves when the run has ended (at once if it has). */
@@ -165,17 +155,13 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
     return { running: states.filter((s) => s === 'RUNNING' || s === 'COMPLETING').length, pending: states.filter((s) => s === 'PENDING').length };
   }
 
-  channelOf(id: string): vscode.OutputChannel | undefined {
-    return this.live.get(id)?.channel;
-  }
-
   // --- actions ---------------------------------------------------------------------------------
 
-  /** Stops a run: the local process group, or `scancel` of the job or task. */
+  /** Stops a run: its process group on the host, or `scancel` of the job or task. */
   async cancel(run: TrackedRun, task?: TrackedTask): Promise<void> {
-    if (run.target === 'local') return this.live.get(run.id)?.cancel?.();
     const host = this.requireHost(run.cluster);
-    await cancelJob(host, task?.jobId ?? run.jobId!);
+    if (run.target === 'local') await cancelLocalRun(host, run.pid!);
+    else await cancelJob(host, task?.jobId ?? run.jobId!);
     await this.refresh();
   }
 
@@ -187,7 +173,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
 
   dismiss(id: string): void {
     const run = this.get(id);
-    if (!run || (isActive(run.state) && run.target === 'local')) return;
+    if (!run) return;
     this.runs = this.runs.filter((r) => r.id !== id);
     const live = this.live.get(id);
     live?.follow?.abort();
@@ -197,7 +183,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
   }
 
   /**
-   * Follows a Slurm run's log (or one task's) into an output channel: it waits while the job is
+   * Follows a run's log (or one task's) into an output channel: it waits while the job is
    * pending, reads only new bytes, resumes after a dropped connection, and stops when the job ends.
    */
   followLog(id: string, task?: TrackedTask): vscode.OutputChannel {
@@ -212,7 +198,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
     const logPath = task?.logPath ?? run.logPath;
     if (!logPath) throw new Error(`${run.name} is a seed sweep: open the log of one of its seeds.`);
     const host = this.requireHost(run.cluster);
-    const channel = vscode.window.createOutputChannel(`ReproLab: ${run.name}${task ? ` seed ${task.seed}` : ''} (job ${task?.jobId ?? run.jobId})`);
+    const channel = vscode.window.createOutputChannel(`ReproLab: ${run.name}${task ? ` seed ${task.seed}` : ''}${run.jobId ? ` (job ${task?.jobId ?? run.jobId})` : ` on ${run.where}`}`);
     const follow = new AbortController();
     const live: { channel: vscode.OutputChannel; follow?: AbortController; transcript: string } = { channel, follow, transcript: '' };
     this.live.set(key, live);
@@ -223,15 +209,9 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
       // The channel's text cannot be read back through the API; the transcript can (bounded).
       live.transcript = (live.transcript + text).slice(-1 << 20);
     });
-    let waiting = false;
     followLog(host, logPath, {
-      onData: (chunk) => {
-        waiting = false;
-        lines.push(chunk);
-      },
+      onData: (chunk) => lines.push(chunk),
       onWait: (why) => {
-        if (waiting) return;
-        waiting = true;
         channel.appendLine(why === 'no-file' ? `[ReproLab] waiting for the job to start and write its log...` : `[ReproLab] the connection to ${run.where} dropped; resuming where the log left off once it is back...`);
       },
       jobEnded: () => !isActive((task ?? run).state),
@@ -240,7 +220,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
       () => {
         lines.flush();
         const ended = task ?? run;
-        if (!follow.signal.aborted) channel.appendLine(`[ReproLab] job ${task?.jobId ?? run.jobId} ${describeEnd(ended.state, ended.exitCode)}; outputs in ${task?.outputFolder ?? run.outputFolder}`);
+        if (!follow.signal.aborted) channel.appendLine(`[ReproLab] ${run.jobId ? `job ${task?.jobId ?? run.jobId}` : 'the run'} ${describeEnd(ended.state, ended.exitCode)}; outputs in ${task?.outputFolder ?? run.outputFolder}`);
       },
       (err: Error) => {
         lines.flush();
@@ -259,31 +239,39 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
 
   // --- refresh ---------------------------------------------------------------------------------
 
-  /** Polls every cluster with Slurm runs now; concurrent calls share each cluster's call. */
+  /** Polls every cluster with runs to watch now; concurrent calls share each cluster's call. */
   async refresh(): Promise<void> {
-    const clusters = new Set(this.runs.filter((r) => r.target === 'slurm').map((r) => r.cluster ?? 'local'));
-    await Promise.all([...clusters].map(async (cluster) => {
-      const name = cluster === 'local' ? undefined : cluster;
-      const active = this.runs.some((r) => r.target === 'slurm' && (r.cluster ?? 'local') === cluster && isActive(r.state));
-      // A cluster that needs a login is polled only while it is connected or has jobs to watch.
-      if (!active && !this.hosts.canPoll(name)) return;
-      const poller = this.pollerFor(name);
-      if (!poller) return;
-      try {
-        const snapshot = await poller.refresh();
-        this.lastError = undefined;
-        this.apply(cluster, [...snapshot.queued, ...snapshot.finished]);
-        const ours = new Set(this.runs.flatMap((r) => [r.jobId, ...(r.tasks ?? []).map((t) => t.jobId)]));
-        this.others.set(cluster, snapshot.queued.filter((j) => !ours.has(j.id) && !ours.has(j.arrayJobId)));
-      } catch (err) {
-        this.lastError = (err as Error).message;
-        this.log.warn(`Jobs on ${cluster}: ${this.lastError}`);
-        if (this.view) this.view.message = `${this.lastError}`;
-        return;
-      }
-      if (this.view) this.view.message = undefined;
-    }));
+    const clusters = new Set(this.runs.filter((r) => r.target === 'slurm' || isActive(r.state)).map((r) => r.cluster ?? 'local'));
+    const errors: string[] = [];
+    await Promise.all([...clusters].map((cluster) => this.refreshCluster(cluster).catch((err: Error) => {
+      errors.push(err.message);
+      this.log.warn(`Jobs on ${cluster}: ${err.message}`);
+    })));
+    this.lastError = errors[0];
+    if (this.view) this.view.message = this.lastError;
     this.save();
+  }
+
+  private async refreshCluster(cluster: string): Promise<void> {
+    const name = cluster === 'local' ? undefined : cluster;
+    const mine = this.runs.filter((r) => (r.cluster ?? 'local') === cluster);
+    const active = mine.filter((r) => isActive(r.state));
+    // A cluster that needs a login is polled only while it is connected or has runs to watch.
+    if (!active.length && !this.hosts.canPoll(name)) return;
+    const host = this.hosts.hostOf(name);
+    if (!host) return;
+    const local = active.filter((r) => r.target === 'local' && r.pid);
+    if (local.length) {
+      const statuses = await localRunStatus(host, local.map((r) => ({ outputFolder: r.outputFolder, pid: r.pid! })));
+      statuses.forEach((status, i) => {
+        if (status.state !== 'RUNNING') this.end(local[i], status.state, 'exitCode' in status ? status.exitCode : null);
+      });
+    }
+    if (!mine.some((r) => r.target === 'slurm')) return;
+    const snapshot = await this.pollerFor(name)!.refresh();
+    this.apply(cluster, [...snapshot.queued, ...snapshot.finished]);
+    const ours = new Set(this.runs.flatMap((r) => [r.jobId, ...(r.tasks ?? []).map((t) => t.jobId)]));
+    this.others.set(cluster, snapshot.queued.filter((j) => !ours.has(j.id) && !ours.has(j.arrayJobId)));
   }
 
   private apply(cluster: string, jobs: SlurmJob[]): void {
@@ -318,7 +306,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
     void this.recordEnd(run);
   }
 
-  /** Slurm runs: the record beside the outputs gets how the job ended. */
+  /** The record beside the outputs gets how the run ended. */
   private async recordEnd(run: TrackedRun): Promise<void> {
     const host = this.hosts.hostOf(run.cluster);
     if (!host) return;
@@ -340,7 +328,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
 
   private schedule(delayMs = this.intervalMs()): void {
     clearTimeout(this.timer);
-    const polling = this.runs.some((r) => r.target === 'slurm');
+    const polling = this.runs.some((r) => r.target === 'slurm' || isActive(r.state));
     // Nothing polls while nobody looks, except runs being waited on (a followed log, a test).
     const looking = (this.view?.visible ?? false) && vscode.window.state.focused;
     if (!polling || (!looking && !this.waiters.size && ![...this.live.values()].some((l) => l.follow))) return;

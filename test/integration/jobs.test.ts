@@ -91,6 +91,14 @@ describe('Jobs on the real Slurm', function () {
     assert.deepStrictEqual([record.jobId, record.seed, record.host], [run.jobId, 7, 'lab']);
   }
 
+  it('shares one squeue call between refreshes asked for at the same time', async () => {
+    await poller.refresh();
+    const before = poller.commands;
+    const [a, b, c] = await Promise.all([poller.refresh(), poller.refresh(), poller.refresh()]);
+    assert.ok(a === b && b === c, 'the three callers got the same snapshot');
+    assert.strictEqual(poller.commands - before, 1, 'one remote command for all three');
+  });
+
   it('shows a failing job as FAILED with its exit code', async () => {
     const failing = await submitBatch(host, `#!/bin/bash\n#SBATCH --output=${scratch}/fail-%j.out\necho about to fail\nexit 3\n`, { cwd: scratch });
     poller.watch(failing.jobId);

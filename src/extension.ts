@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { HostRegistry } from './core/host/registry';
 import { registerCommands } from './vscode/commands';
 import { registerRunConfigDiagnostics } from './vscode/runConfigDiagnostics';
+import { registerDefinitionDiagnostics } from './vscode/definitionDiagnostics';
 import { ConnectionStatus } from './vscode/connectionStatus';
 import { ImageDocuments } from './vscode/imageDocuments';
 import { VsCodeSshPrompter } from './vscode/sshPrompter';
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     imagesTree,
     imageDocuments.activate(),
     registerRunConfigDiagnostics(),
+    registerDefinitionDiagnostics(),
     ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri, extensionVersion: String(context.extension.packageJSON.version), jobsTree }),
   );
 

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { readFileSync } from 'fs';
+import { spawnSync } from 'child_process';
+import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { repoRoot } from '../paths';
 
@@ -67,6 +68,24 @@ describe('extension manifest', () => {
 
   it('runs where the workspace is, so Remote-SSH users get the login node as local', () => {
     assert.deepStrictEqual(manifest.extensionKind, ['workspace']);
+  });
+
+  it('contributes the Apptainer language with its grammar, snippets and #SBATCH injection, and ships them', function () {
+    this.timeout(60000);
+    assert.ok(manifest.activationEvents.includes('onLanguage:apptainer'));
+    const [language] = contributes.languages;
+    assert.deepStrictEqual([language.id, language.extensions, language.filenames, language.filenamePatterns], ['apptainer', ['.def'], ['Apptainer', 'Singularity'], ['Apptainer.*', 'Singularity.*']]);
+    const grammars = contributes.grammars.map((g: { scopeName: string; language?: string; injectTo?: string[] }) => [g.scopeName, g.language ?? g.injectTo]);
+    assert.deepStrictEqual(grammars, [['source.apptainer', 'apptainer'], ['sbatch.injection', ['source.shell']]]);
+    const files = [language.configuration, ...contributes.grammars.map((g: { path: string }) => g.path), ...contributes.snippets.map((s: { path: string }) => s.path)].map((f: string) => path.normalize(f));
+    for (const file of files) {
+      assert.ok(existsSync(path.join(repoRoot, file)), file);
+      JSON.parse(readFileSync(path.join(repoRoot, file), 'utf8'));
+    }
+    const listed = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.strictEqual(listed.status, 0, listed.stderr);
+    const packaged = listed.stdout.split('\n').map((l) => path.normalize(l.trim()));
+    for (const file of files) assert.ok(packaged.includes(file), `${file} is in the .vsix`);
   });
 
   it('keeps sources, tests and fixtures out of the package', () => {

@@ -2,6 +2,7 @@
 // starts the test services when they are not running).
 import { benchHosts } from './hosts.bench';
 import { benchJobs } from './jobs.bench';
+import { benchScores } from './scores.bench';
 import { benchSif } from './sif.bench';
 import { BenchRow, ensureServices, writeResults } from './harness';
 
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   try {
     rows.push(...(await benchHosts(services)));
     rows.push(...(await benchSif(services)));
+    rows.push(...(await benchScores()));
     rows.push(...(await benchJobs(services)));
   } finally {
     stop();

@@ -5,6 +5,8 @@ import { helpArgv } from './core/apptainer/commands';
 import { probeApptainer } from './core/apptainer/probe';
 import { parseHelp } from './core/argparse/help';
 import { LocalHost } from './core/host/local';
+import { readRunResults, scoresJson } from './core/results/runResults';
+import { formatTopScores } from './core/results/topScores';
 import { describeInspection } from './core/sif/describe';
 import { inspectionJson, inspectSif } from './core/sif/inspect';
 import { SifError } from './core/sif/sif';
@@ -29,6 +31,11 @@ const subcommands: Record<string, Subcommand> = {
     summary: "the run form an image's --help describes, from the image or a saved help text",
     usage: 'reprolab form (IMAGE | --help-file FILE) [--json]',
     run: (args, io) => formCommand(args, io),
+  },
+  scores: {
+    summary: "the top cross-validation scores of a run, as the seed lab's get_top_score.py prints them",
+    usage: 'reprolab scores (DIR | FILE) [--top N] [--json]',
+    run: (args, io) => scoresCommand(args, io),
   },
   sif: {
     summary: 'inspect a SIF image: header, objects and metadata, without Apptainer',
@@ -97,6 +104,24 @@ async function sifCommand(args: string[], io: CliIo): Promise<number> {
   } finally {
     await source.close();
   }
+}
+
+async function scoresCommand(args: string[], io: CliIo): Promise<number> {
+  let top = 5;
+  const rest = [...args];
+  const at = rest.findIndex((a) => a === '--top' || a.startsWith('--top='));
+  if (at >= 0) {
+    const [value] = rest[at] === '--top' ? rest.splice(at + 1, 1) : [rest[at].slice('--top='.length)];
+    rest.splice(at, 1);
+    top = Number(value);
+    if (!/^\d+$/.test(value ?? '') || top < 1) throw new UsageError('--top needs a whole number of at least 1');
+  }
+  const { positionals, flags } = parseArgs(rest, ['--json']);
+  if (positionals.length !== 1) throw new UsageError('scores takes one run folder or cv_results.csv');
+  const results = await readRunResults(new LocalHost(), positionals[0], { top });
+  for (const warning of results.warnings) io.err(`reprolab: ${warning}\n`);
+  io.out(flags.has('--json') ? `${JSON.stringify(scoresJson(results), null, 2)}\n` : formatTopScores(results.scores));
+  return 0;
 }
 
 async function formCommand(args: string[], io: CliIo): Promise<number> {

@@ -28,6 +28,8 @@ const builds = [
 // Webview components, served from the extension itself (no remote resources).
 mkdirSync('media/vendor', { recursive: true });
 copyFileSync('node_modules/@vscode-elements/elements/dist/bundled.js', 'media/vendor/vscode-elements.js');
+// Chart.js draws the comparison's per-split scores; its UMD build sets window.Chart.
+copyFileSync('node_modules/chart.js/dist/chart.umd.min.js', 'media/vendor/chart.js');
 
 if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();

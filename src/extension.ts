@@ -8,16 +8,19 @@ import { ImageDocuments } from './vscode/imageDocuments';
 import { VsCodeSshPrompter } from './vscode/sshPrompter';
 import { Settings } from './vscode/settings';
 import { ImagesTreeProvider } from './vscode/views/imagesTree';
-import { JobsTreeProvider, stateText, TrackedRun } from './vscode/views/jobsTree';
+import { JobNode, JobsTreeProvider, stateText, TrackedRun } from './vscode/views/jobsTree';
 import { jobsStatusItem } from './vscode/jobsStatus';
-import { ScoresViewProvider } from './vscode/webviews/scoresView';
+import { ScoresTarget, ScoresViewProvider } from './vscode/webviews/scoresView';
+import { runTarget } from './vscode/scoresCommands';
 
 /** What activate() returns: the services, for other extensions and the extension tests. */
 export interface ReproLabApi {
   imagesTree: ImagesTreeProvider;
   jobsTree: JobsTreeProvider;
+  jobsView: vscode.TreeView<JobNode>;
   hosts: HostRegistry;
   connectionStatus: ConnectionStatus;
+  scoresView: ScoresViewProvider;
 }
 
 /** Composition root: builds the services once and wires views and commands to them. */
@@ -43,9 +46,11 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     () => Math.max(5, vscode.workspace.getConfiguration('reprolab').get<number>('refreshInterval', 30)) * 1000,
     log,
   );
-  const jobsView = vscode.window.createTreeView('reprolab.jobs', { treeDataProvider: jobsTree });
+  const jobsView = vscode.window.createTreeView('reprolab.jobs', { treeDataProvider: jobsTree, canSelectMany: true });
   jobsTree.attach(jobsView);
+  const scoresView = new ScoresViewProvider(context.extensionUri, imageDocuments, log);
   const imagesTree = new ImagesTreeProvider(settings, hosts, imageDocuments, log);
+  const commandContext = { settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri, extensionVersion: String(context.extension.packageJSON.version), jobsTree, scoresView };
   const clustersChanged = () => {
     const { clusters, problems } = settings.clusters();
     for (const problem of problems) log.warn(problem);
@@ -60,8 +65,21 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     jobsView,
     jobsTree,
     jobsStatusItem(jobsTree),
-    jobsTree.onDidFinishRun((run) => notifyFinished(run)),
-    vscode.window.registerWebviewViewProvider(ScoresViewProvider.viewId, new ScoresViewProvider()),
+    jobsTree.onDidFinishRun((run) => {
+      notifyFinished(run);
+      if (run.state === 'COMPLETED' && !run.tasks?.length) void showScoresIfAny(scoresView, runTarget(commandContext, run));
+    }),
+    vscode.window.registerWebviewViewProvider(ScoresViewProvider.viewId, scoresView, { webviewOptions: { retainContextWhenHidden: true } }),
+    // Selecting one finished run shows its scores; a run that completes shows its own.
+    jobsView.onDidChangeSelection(({ selection }) => {
+      const [node] = selection;
+      if (selection.length === 1 && (node.kind === 'run' || node.kind === 'task') && (node.kind === 'task' ? node.task.state : node.run.state) === 'COMPLETED' && !(node.kind === 'run' && node.run.tasks?.length)) {
+        void showScoresIfAny(scoresView, runTarget(commandContext, node.run, node.kind === 'task' ? node.task : undefined));
+      }
+    }),
+    vscode.languages.registerCodeLensProvider({ scheme: 'file', pattern: '**/cv_results*.csv' }, {
+      provideCodeLenses: (doc) => [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: '$(graph) Show Top Scores', command: 'reprolab.showScores', arguments: [doc.uri] })],
+    }),
     connectionStatus,
     { dispose: () => void hosts.dispose() },
     settings.onDidChange(() => {
@@ -73,20 +91,28 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     imageDocuments.activate(),
     registerRunConfigDiagnostics(),
     registerDefinitionDiagnostics(),
-    ...registerCommands({ settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri, extensionVersion: String(context.extension.packageJSON.version), jobsTree }),
+    ...registerCommands(commandContext),
   );
 
   clustersChanged();
   imagesTree.watchLocalFolders();
   log.info(`ReproLab ${context.extension.packageJSON.version} activated`);
-  return { imagesTree, jobsTree, hosts, connectionStatus };
+  return { imagesTree, jobsTree, jobsView, hosts, connectionStatus, scoresView };
+}
+
+/** Shows a run's scores when its folder holds a cv_results.csv (a run of another kind has none). */
+async function showScoresIfAny(scoresView: ScoresViewProvider, target: ScoresTarget): Promise<void> {
+  const file = `${target.folder}/cv_results.csv`;
+  if (await target.host.stat(file).then((s) => s.isFile, () => false)) await scoresView.show(target);
 }
 
 /** A finished run says so once, with what to do next. */
 function notifyFinished(run: TrackedRun): void {
   const ok = run.state === 'COMPLETED';
   const show = ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(`${run.name} ${ok ? 'completed' : `ended ${stateText(run.state, run.exitCode)}`} on ${run.where}.`, 'Show Log', 'Copy Output Folder').then((choice) => {
+  const actions = [...(ok ? ['Show Scores'] : []), 'Show Log', 'Copy Output Folder'];
+  void show(`${run.name} ${ok ? 'completed' : `ended ${stateText(run.state, run.exitCode)}`} on ${run.where}.`, ...actions).then((choice) => {
+    if (choice === 'Show Scores') void vscode.commands.executeCommand('reprolab.showScores', { kind: 'run', run });
     if (choice === 'Show Log') void vscode.commands.executeCommand('reprolab.showRunLog', { kind: 'run', run });
     if (choice === 'Copy Output Folder') void vscode.commands.executeCommand('reprolab.copyOutputFolder', { kind: 'run', run });
   });

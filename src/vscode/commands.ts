@@ -8,6 +8,8 @@ import { ImageDocuments } from './imageDocuments';
 import { Settings } from './settings';
 import { ImagesTreeProvider } from './views/imagesTree';
 import { jobCommands } from './jobCommands';
+import { scoresCommands } from './scoresCommands';
+import { ScoresViewProvider } from './webviews/scoresView';
 import { JobsTreeProvider } from './views/jobsTree';
 
 /** What every command needs: the services built once in extension.ts. */
@@ -21,6 +23,7 @@ export interface CommandContext {
   extensionUri: vscode.Uri;
   extensionVersion: string;
   jobsTree: JobsTreeProvider;
+  scoresView: ScoresViewProvider;
 }
 
 /** Registers ReproLab's commands; each is a small function of the shared context. */
@@ -34,6 +37,7 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     'reprolab.disconnect': (cluster?: unknown) => disconnect(ctx, typeof cluster === 'string' ? cluster : undefined),
     ...imageCommands(ctx),
     ...jobCommands(ctx),
+    ...scoresCommands(ctx),
   };
   return Object.entries(commands).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

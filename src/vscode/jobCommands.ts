@@ -79,7 +79,7 @@ async function pickRunConfig(arg: unknown): Promise<vscode.Uri> {
 }
 
 /** A run (or one task of a sweep) from a tree node or a run object. */
-function requireRun(ctx: CommandContext, node: unknown): { run: TrackedRun; task?: TrackedTask } {
+export function requireRun(ctx: CommandContext, node: unknown): { run: TrackedRun; task?: TrackedTask } {
   const n = node as (JobNode & { id?: string }) | undefined;
   const id = n?.kind === 'run' || n?.kind === 'task' ? n.run.id : n?.id;
   const run = id ? ctx.jobsTree.get(id) : undefined;
@@ -98,18 +98,12 @@ async function showLog(ctx: CommandContext, node: unknown): Promise<void> {
   }
   if (!run.logPath) {
     // A run listed before logs were followed: its log sits beside its outputs.
-    const host = hostOf(ctx, run);
+    const host = ctx.jobsTree.runHost(run);
     const text = (await host.readFile(`${run.outputFolder}/run.log`)).toString('utf8');
     await vscode.window.showTextDocument(ctx.imageDocuments.register(run.where, run.outputFolder, 'run.log', text, 'log'), { preview: true });
     return;
   }
   ctx.jobsTree.followLog(run.id, task);
-}
-
-function hostOf(ctx: CommandContext, run: TrackedRun) {
-  const cluster = run.cluster ? ctx.settings.clusters().clusters.find((c) => c.name === run.cluster) : undefined;
-  if (run.cluster && !cluster) throw new Error(`${run.cluster} is no longer in the reprolab.clusters setting, so its files cannot be read.`);
-  return cluster ? ctx.hosts.hostFor(cluster.name, cluster.host) : ctx.hosts.local;
 }
 
 /** This machine: the folder in a new window's explorer is too much, so reveal it; a cluster: pick a file to open. */
@@ -120,7 +114,7 @@ async function openOutputFolder(ctx: CommandContext, node: unknown): Promise<voi
     await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(folder));
     return;
   }
-  const host = hostOf(ctx, run);
+  const host = ctx.jobsTree.runHost(run);
   const files = (await host.list(folder)).filter((e) => e.isFile).sort((a, b) => a.name.localeCompare(b.name));
   const picked = await vscode.window.showQuickPick(files.map((f) => ({ label: f.name, description: `${f.size} bytes` })), { title: `${folder} on ${run.where}`, placeHolder: 'Open which file?' });
   if (!picked) return;

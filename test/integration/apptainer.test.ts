@@ -127,7 +127,7 @@ describe('Running a configuration on a host (local target)', function () {
       assert.deepStrictEqual([saved.seed, saved.pid, saved.command[1], saved.host], [0, run.pid, 'run', host.name]);
       await assert.rejects(
         startLocalRun({ host, apptainer, config, configName: 'abide', form, now, reprolabVersion: 'test' }),
-        /already holds results \(\.exit-code, job\.sh, run\.json, \.\.\.\); ReproLab will not overwrite them/,
+        /already holds results \(\.exit-code, args\.yaml, cv_results\.csv, \.\.\.\); ReproLab will not overwrite them/,
       );
       // A folder the user names is used as it is, and refused just the same when it holds results.
       const mine = { ...config, arguments: { ...config.arguments, 'output-dir': `${root}/mine` } };

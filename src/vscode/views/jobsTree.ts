@@ -352,6 +352,11 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
     return poller;
   }
 
+  /** The host a run's files are on. */
+  runHost(run: TrackedRun): Host {
+    return this.requireHost(run.cluster);
+  }
+
   private requireHost(cluster: string | undefined): Host {
     const host = this.hosts.hostOf(cluster);
     if (!host) throw new HostError('config', `${cluster} is no longer in the reprolab.clusters setting: add it back to reach its jobs.`);

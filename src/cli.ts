@@ -5,6 +5,7 @@ import { helpArgv } from './core/apptainer/commands';
 import { probeApptainer } from './core/apptainer/probe';
 import { parseHelp } from './core/argparse/help';
 import { LocalHost } from './core/host/local';
+import { jobLogs, listJobs, submitConfig } from './cliJobs';
 import { readRunResults, scoresJson } from './core/results/runResults';
 import { formatTopScores } from './core/results/topScores';
 import { describeInspection } from './core/sif/describe';
@@ -37,6 +38,35 @@ const subcommands: Record<string, Subcommand> = {
     usage: 'reprolab scores (DIR | FILE) [--top N] [--json]',
     run: (args, io) => scoresCommand(args, io),
   },
+  submit: {
+    summary: 'submit a run configuration to Slurm on this machine (a seed sweep with --seeds)',
+    usage: 'reprolab submit CONFIG.yaml [--seeds 0-4]',
+    run: (args, io) => {
+      const { positionals, values } = parseArgs(args, [], ['--seeds']);
+      if (positionals.length !== 1) throw new UsageError('submit takes one run configuration');
+      return submitConfig(new LocalHost(), positionals[0], values.get('--seeds'), version, io);
+    },
+  },
+  jobs: {
+    summary: "your Slurm jobs in the queue, one call to squeue",
+    usage: 'reprolab jobs [--json]',
+    run: (args, io) => {
+      const { positionals, flags } = parseArgs(args, ['--json']);
+      if (positionals.length) throw new UsageError('jobs takes no arguments');
+      return listJobs(new LocalHost(), flags.has('--json'), io);
+    },
+  },
+  logs: {
+    summary: "a Slurm job's log; with --follow, new lines as they are written until the job ends",
+    usage: 'reprolab logs JOBID [--follow]',
+    run: (args, io) => {
+      const { positionals, flags } = parseArgs(args, ['--follow', '-f']);
+      if (positionals.length !== 1) throw new UsageError('logs takes one job id');
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      return jobLogs(new LocalHost(), positionals[0], flags.has('--follow') || flags.has('-f'), io, stop.signal);
+    },
+  },
   sif: {
     summary: 'inspect a SIF image: header, objects and metadata, without Apptainer',
     usage: 'reprolab sif inspect FILE [--json]',
@@ -68,17 +98,27 @@ const subcommands: Record<string, Subcommand> = {
   },
 };
 
-/** Splits `args` into positionals and the flags named in `flags`; any other `-x` is a usage error. */
-function parseArgs(args: string[], flags: string[]): { positionals: string[]; flags: Set<string> } {
+/**
+ * Splits `args` into positionals, the flags named in `flags` and the options in `valued` that take
+ * a value (`--top 3` or `--top=3`); any other `-x` is a usage error.
+ */
+function parseArgs(args: string[], flags: string[], valued: string[] = []): { positionals: string[]; flags: Set<string>; values: Map<string, string> } {
   const positionals: string[] = [];
   const seen = new Set<string>();
-  for (const arg of args) {
-    if (arg.startsWith('-') && arg !== '-') {
+  const values = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (valued.includes(name)) {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      values.set(name, value);
+    } else if (arg.startsWith('-') && arg !== '-') {
       if (!flags.includes(arg)) throw new UsageError(`unknown option '${arg}'`);
       seen.add(arg);
     } else positionals.push(arg);
   }
-  return { positionals, flags: seen };
+  return { positionals, flags: seen, values };
 }
 
 async function sifCommand(args: string[], io: CliIo): Promise<number> {
@@ -107,16 +147,10 @@ async function sifCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 async function scoresCommand(args: string[], io: CliIo): Promise<number> {
-  let top = 5;
-  const rest = [...args];
-  const at = rest.findIndex((a) => a === '--top' || a.startsWith('--top='));
-  if (at >= 0) {
-    const [value] = rest[at] === '--top' ? rest.splice(at + 1, 1) : [rest[at].slice('--top='.length)];
-    rest.splice(at, 1);
-    top = Number(value);
-    if (!/^\d+$/.test(value ?? '') || top < 1) throw new UsageError('--top needs a whole number of at least 1');
-  }
-  const { positionals, flags } = parseArgs(rest, ['--json']);
+  const { positionals, flags, values } = parseArgs(args, ['--json'], ['--top']);
+  const value = values.get('--top') ?? '5';
+  const top = Number(value);
+  if (!/^\d+$/.test(value) || top < 1) throw new UsageError('--top needs a whole number of at least 1');
   if (positionals.length !== 1) throw new UsageError('scores takes one run folder or cv_results.csv');
   const results = await readRunResults(new LocalHost(), positionals[0], { top });
   for (const warning of results.warnings) io.err(`reprolab: ${warning}\n`);

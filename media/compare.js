@@ -4,16 +4,7 @@ const vscode = acquireVsCodeApi();
 const app = document.getElementById('app');
 let chart;
 
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else if (v === true) node.setAttribute(k, '');
-    else if (v !== false && v !== undefined && v !== null) node.setAttribute(k, String(v));
-  }
-  for (const c of children.flat()) if (c !== undefined && c !== null) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  return node;
-};
+const { el } = globalThis.reprolabDom;
 const fixed = (x) => (x === null || x === undefined ? '—' : Number(x).toFixed(4));
 const show = (v) => (typeof v === 'string' ? v : JSON.stringify(v ?? null));
 const css = (name) => getComputedStyle(document.body).getPropertyValue(name).trim();

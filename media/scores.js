@@ -5,16 +5,7 @@ const app = document.getElementById('app');
 let data;
 let metric = (vscode.getState() || {}).metric;
 
-const el = (tag, attrs = {}, ...children) => {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else if (v === true) node.setAttribute(k, '');
-    else if (v !== false && v !== undefined && v !== null) node.setAttribute(k, String(v));
-  }
-  for (const c of children.flat()) if (c !== undefined && c !== null) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
-  return node;
-};
+const { el } = globalThis.reprolabDom;
 const fixed = (x, d = 4) => (x === null || x === undefined ? '—' : Number(x).toFixed(d));
 
 function render() {

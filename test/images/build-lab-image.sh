@@ -61,17 +61,9 @@ From: busybox:1.36
     export LAB_HOME=/opt/lab
 
 %runscript
-    case "$1" in -h|--help) cat /opt/lab/help.txt; exit 0 ;; esac
-    echo "lab image running with: $*"
-    seed=0; out=
-    while [ $# -gt 0 ]; do
-      case "$1" in --random-state) seed=$2; shift ;; --output-dir) out=$2; shift ;; esac
-      shift
-    done
-    [ -n "$out" ] || exit 0
-    mkdir -p "$out" && cp /opt/lab/outputs/cv_results.csv "$out/"
-    sed -e "s|^random_state: .*|random_state: $seed|" -e "s|^output_dir: .*|output_dir: $out|" /opt/lab/outputs/args.yaml > "$out/args.yaml"
 DEF
+# The definition file's %runscript is the runscript itself, indented.
+sed -e '1d' -e 's/^/    /' "$r/.singularity.d/runscript" >> "$work/lab.def"
 cp "$work/lab.def" "$r/.singularity.d/Singularity"
 mksquashfs "$r" "$work/rootfs.squashfs" -noappend -all-root -quiet >/dev/null
 rm -f "$out"

@@ -49,7 +49,7 @@ export class ComparePanel {
     panel.webview.html = webviewPage(panel.webview, {
       title: 'Compare runs',
       styles: [media('compare.css')],
-      scripts: [media('vendor/vscode-elements.js'), media('vendor/chart.js'), media('compare.js')],
+      scripts: [media('vendor/vscode-elements.js'), media('vendor/chart.js'), media('dom.js'), media('compare.js')],
       body: '<main id="app"><p>Comparing...</p></main>',
     });
     const compare = new ComparePanel(panel, runs);

@@ -271,7 +271,7 @@ export class RunFormPanel {
     return webviewPage(this.panel.webview, {
       title: 'Run',
       styles: [media('runForm.css')],
-      scripts: [media('vendor/vscode-elements.js'), media('runForm.js')],
+      scripts: [media('vendor/vscode-elements.js'), media('dom.js'), media('runForm.js')],
       body: '<main id="app"><p>Loading the form...</p></main>',
     });
   }

@@ -47,7 +47,7 @@ export class ScoresViewProvider implements vscode.WebviewViewProvider {
     view.webview.html = webviewPage(view.webview, {
       title: 'Scores',
       styles: [media('scores.css')],
-      scripts: [media('vendor/vscode-elements.js'), media('scores.js')],
+      scripts: [media('vendor/vscode-elements.js'), media('dom.js'), media('scores.js')],
       body: `<main id="app"><p>No scores to show yet.</p>
 <p class="hint">Select a finished job in the Jobs view, or a run's output folder that holds <code>cv_results.csv</code>, and its top cross-validation scores appear here.</p></main>`,
     });

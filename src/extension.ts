@@ -110,11 +110,11 @@ async function showScoresIfAny(scoresView: ScoresViewProvider, target: ScoresTar
 function notifyFinished(run: TrackedRun): void {
   const ok = run.state === 'COMPLETED';
   const show = ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  const actions = [...(ok ? ['Show Scores'] : []), 'Show Log', 'Copy Output Folder'];
+  const actions = [...(ok ? ['Show Scores'] : []), ...(run.configUri && !run.tasks?.length ? ['Run Again with Another Seed'] : []), 'Show Log'];
   void show(`${run.name} ${ok ? 'completed' : `ended ${stateText(run.state, run.exitCode)}`} on ${run.where}.`, ...actions).then((choice) => {
     if (choice === 'Show Scores') void vscode.commands.executeCommand('reprolab.showScores', { kind: 'run', run });
     if (choice === 'Show Log') void vscode.commands.executeCommand('reprolab.showRunLog', { kind: 'run', run });
-    if (choice === 'Copy Output Folder') void vscode.commands.executeCommand('reprolab.copyOutputFolder', { kind: 'run', run });
+    if (choice === 'Run Again with Another Seed') void vscode.commands.executeCommand('reprolab.rerunWithSeed', { kind: 'run', run });
   });
 }
 

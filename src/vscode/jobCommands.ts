@@ -55,6 +55,20 @@ export function jobCommands(ctx: CommandContext): Record<string, (...args: never
       const seeds = run.tasks?.length ? run.tasks.map((t) => t.seed).join(',') : undefined;
       return launchRun(ctx, await loadRunConfig(ctx, vscode.Uri.parse(run.configUri)), { seeds });
     },
+    'reprolab.rerunWithSeed': async (node: unknown) => {
+      const { run } = requireRun(ctx, node);
+      if (!run.configUri) throw new Error(`${run.name} was not started from a run configuration, so it cannot be run again from here.`);
+      const last = /\(seed (\d+)\)$/.exec(run.name)?.[1];
+      const seed = await vscode.window.showInputBox({
+        title: `Run ${run.name.replace(/ \(seeds? .*\)$/, '')} again`,
+        prompt: 'The seed for the new run (the configuration file stays as it is)',
+        value: String(last === undefined ? 1 : Number(last) + 1),
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'Write a whole number, such as 1'),
+      });
+      if (seed === undefined) return;
+      return launchRun(ctx, await loadRunConfig(ctx, vscode.Uri.parse(run.configUri)), { seed: Number(seed.trim()) });
+    },
     'reprolab.dismissRun': (node: unknown) => ctx.jobsTree.dismiss(requireRun(ctx, node).run.id),
     'reprolab.refreshJobs': () => ctx.jobsTree.refresh(),
   };

@@ -6,6 +6,7 @@ import { FormSchema } from '../core/argparse/help';
 import { Host } from '../core/host/host';
 import { describeCommand, startLocalRun } from '../core/runs/localRun';
 import { parseRunConfig, RunConfig } from '../core/runs/runConfig';
+import { seedKeyOf } from '../core/runs/runPlan';
 import { submitRun } from '../core/runs/slurmRun';
 import type { CommandContext } from './commands';
 import { RunEnd } from './views/jobsTree';
@@ -38,15 +39,35 @@ export async function loadRunConfig(ctx: CommandContext, uri: vscode.Uri): Promi
   return { uri, name, config, host: cluster ? ctx.hosts.hostFor(cluster.name, cluster.host) : ctx.hosts.local, ...(cluster ? { cluster: cluster.name } : {}) };
 }
 
+/** The run configuration saved last for an image on a cluster (or this machine), if any. */
+export async function lastConfigOf(image: string, cluster: string | undefined): Promise<vscode.Uri | undefined> {
+  let best: { uri: vscode.Uri; mtime: number } | undefined;
+  for (const uri of await vscode.workspace.findFiles('.reprolab/runs/*.yaml')) {
+    const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    const { config } = parseRunConfig(text);
+    if (!config || config.image !== image || (config.cluster ?? undefined) !== cluster) continue;
+    const { mtime } = await vscode.workspace.fs.stat(uri);
+    if (!best || mtime > best.mtime) best = { uri, mtime };
+  }
+  return best?.uri;
+}
+
 /**
  * Runs a saved configuration on its target: directly on its host, or through Slurm (a seed sweep
  * when `seeds` is given). The run appears in the Jobs view and its log opens.
  */
-export async function launchRun(ctx: CommandContext, loaded: LoadedConfig, options: { form?: FormSchema; seeds?: string } = {}): Promise<LaunchedRun> {
-  const { config, host, name } = loaded;
+export async function launchRun(ctx: CommandContext, loaded: LoadedConfig, options: { form?: FormSchema; seeds?: string; seed?: number } = {}): Promise<LaunchedRun> {
+  const { host, name } = loaded;
+  let config = loaded.config;
   const where = loaded.cluster ?? 'this machine';
   const apptainer = await probeApptainer(host);
   const form = options.form ?? (await readImageHelp(host, config.image, (await host.stat(config.image)).mtime.getTime())).schema;
+  if (options.seed !== undefined) {
+    // Run again with another seed: the same configuration, only the seed changed (the file stays as it is).
+    const seedKey = seedKeyOf(config.arguments ?? {}, form);
+    if (!seedKey) throw new Error(`${name}'s image takes no seed option (such as --random-state), so there is no seed to change.`);
+    config = { ...config, arguments: { ...config.arguments, [seedKey]: options.seed } };
+  }
   const request = { host, apptainer, config, configName: name, form, now: new Date(), reprolabVersion: ctx.extensionVersion };
   const target = config.target?.type ?? 'local';
   if (options.seeds && target !== 'slurm') throw new Error(`A seed sweep runs as a Slurm job array: set target.type to slurm in ${name}.yaml first.`);

@@ -88,6 +88,28 @@ describe('extension manifest', () => {
     for (const file of files) assert.ok(packaged.includes(file), `${file} is in the .vsix`);
   });
 
+  it('walks a new user through the lab, each step with a button that runs a command and an event that completes it', () => {
+    const [walkthrough] = contributes.walkthroughs;
+    assert.strictEqual(walkthrough.title, 'Run your first containerised lab');
+    const ids = walkthrough.steps.map((s: { id: string }) => s.id);
+    assert.deepStrictEqual(ids, ['connect', 'image', 'explore', 'form', 'run', 'log', 'scores', 'rerun', 'compare']);
+    const commands = new Set(contributes.commands.map((c: { command: string }) => c.command));
+    const views = new Set(['reprolab.images', 'reprolab.jobs', 'reprolab.scores']);
+    for (const step of walkthrough.steps as { id: string; description: string; media: { markdown: string }; completionEvents: string[] }[]) {
+      const button = /\]\(command:([\w.]+)\)/.exec(step.description)?.[1];
+      assert.ok(button && (commands.has(button) || views.has(button.replace(/\.focus$/, ''))), `${step.id} has a button that runs a contributed command or opens a view`);
+      assert.ok(existsSync(path.join(repoRoot, step.media.markdown)), step.media.markdown);
+      assert.ok(step.completionEvents.length > 0, `${step.id} completes on an event`);
+      for (const event of step.completionEvents) {
+        const [kind, what] = event.split(':');
+        if (kind === 'onCommand') assert.ok(commands.has(what), `${step.id}: ${what} is a contributed command`);
+        else if (kind === 'onView') assert.ok(views.has(what), `${step.id}: ${what} is a view`);
+        else if (kind === 'onSettingChanged') assert.ok(what in contributes.configuration.properties, `${step.id}: ${what} is a setting`);
+        else assert.ok(kind === 'onContext' && /^reprolab\./.test(what), `${step.id}: ${event}`);
+      }
+    }
+  });
+
   it('keeps sources, tests and fixtures out of the package', () => {
     const ignored = readFileSync(path.join(repoRoot, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
     for (const pattern of ['src/**', 'test/**', 'out/**', 'node_modules/**']) assert.ok(ignored.includes(pattern), pattern);

@@ -12,7 +12,7 @@ import { ArgumentValue, argumentArgv, checkSlurmResources, parseRunConfig, RunCo
 import { renderBatchScript } from '../../core/slurm/batchScript';
 import { commandLine } from '../../core/shell';
 import { CommandContext } from '../commands';
-import { launchRun, LaunchedRun, loadRunConfig } from '../runner';
+import { lastConfigOf, launchRun, LaunchedRun, loadRunConfig } from '../runner';
 import { webviewPage } from './webviewPage';
 
 /** What the form edits besides the image's own arguments. */
@@ -59,6 +59,11 @@ export class RunFormPanel {
 
   /** Opens the form for an image, or for a saved run configuration. */
   static async open(ctx: CommandContext, source: { host: Host; cluster?: string; image: string; modified: number } | { configUri: vscode.Uri }): Promise<RunFormPanel> {
+    // An image that already has a configuration opens the last one saved for it, with its values.
+    if (!('configUri' in source)) {
+      const last = await lastConfigOf(source.image, source.cluster);
+      if (last) source = { configUri: last };
+    }
     let host: Host;
     let state: FormState;
     let configUri: vscode.Uri | undefined;

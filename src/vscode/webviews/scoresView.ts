@@ -66,6 +66,7 @@ export class ScoresViewProvider implements vscode.WebviewViewProvider {
       shown = { target, error: (err as Error).message };
     }
     this.current = shown;
+    if (shown.results) void vscode.commands.executeCommand('setContext', 'reprolab.scoresShown', true);
     this.post();
     this.shown.fire(shown);
     return shown;

@@ -91,7 +91,8 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
   readonly onDidFinishRun = this.finishedRun.event;
   private readonly live = new Map<string, { channel: vscode.OutputChannel; follow?: AbortController; transcript: string }>();
   private readonly waiters = new Map<string, ((end: RunEnd) => void)[]>();
-  private readonly pollers = new Map<string, JobPoller>();
+  /** One poller per cluster, with the Host it polls through (replaced when the cluster's Host is). */
+  private readonly pollers = new Map<string, { host: Host; poller: JobPoller }>();
   private readonly others = new Map<string, SlurmJob[]>();
   private runs: TrackedRun[];
   private timer?: NodeJS.Timeout;
@@ -334,7 +335,7 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
     if (!polling || (!looking && !this.waiters.size && ![...this.live.values()].some((l) => l.follow))) return;
     this.timer = setTimeout(() => {
       void this.refresh().finally(() => {
-        const backoff = Math.max(...[...this.pollers.values()].map((p) => p.nextDelay(this.intervalMs())), this.waiters.size ? 2000 : this.intervalMs());
+        const backoff = Math.max(...[...this.pollers.values()].map((p) => p.poller.nextDelay(this.intervalMs())), this.waiters.size ? 2000 : this.intervalMs());
         this.schedule(this.waiters.size || [...this.live.values()].some((l) => l.follow) ? Math.min(backoff, 2000) : backoff);
       });
     }, delayMs);
@@ -342,14 +343,15 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobNode>, vscod
 
   private pollerFor(cluster: string | undefined): JobPoller | undefined {
     const key = cluster ?? 'local';
-    let poller = this.pollers.get(key);
     const host = this.hosts.hostOf(cluster);
     if (!host) return undefined;
-    if (!poller) {
-      poller = new JobPoller(host);
-      this.pollers.set(key, poller);
+    let entry = this.pollers.get(key);
+    // A cluster whose settings changed, or that was disconnected, has a new Host: poll through that one.
+    if (entry?.host !== host) {
+      entry = { host, poller: new JobPoller(host) };
+      this.pollers.set(key, entry);
     }
-    return poller;
+    return entry.poller;
   }
 
   /** The host a run's files are on. */

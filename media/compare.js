@@ -30,7 +30,7 @@ function render(c) {
     el('h2', {}, 'Per-split scores of each best candidate'),
     el('div', { class: 'chart' }, el('canvas', { id: 'splits' })),
     c.argumentDifferences.length ? el('h2', {}, 'Arguments that differ') : null,
-    c.argumentDifferences.length ? el('table', {},
+    c.argumentDifferences.length ? el('table', { id: 'differences' },
       el('thead', {}, el('tr', {}, el('th', {}, 'argument'), c.runs.map((r) => el('th', {}, r.label)))),
       el('tbody', {}, c.argumentDifferences.map((d) => el('tr', {}, el('td', {}, d.name), d.values.map((v) => el('td', {}, show(v))))))) : null,
     el('div', { class: 'actions' }, el('vscode-button', { id: 'export', onclick: () => vscode.postMessage({ type: 'export' }) }, 'Export as Markdown')),

@@ -8,7 +8,7 @@ let state;
 const { el } = globalThis.reprolabDom;
 
 function send() {
-  vscode.postMessage({ type: 'update', values: state.values, name: state.name, target: state.target, slurm: state.slurm, cleanenv: state.cleanenv, nv: state.nv });
+  vscode.postMessage({ type: 'update', values: state.values, name: state.name, target: state.target, slurm: state.slurm, cleanenv: state.cleanenv, nv: state.nv, outputRoot: state.outputRoot });
 }
 
 function setValue(dest, value) {
@@ -112,7 +112,11 @@ function render(where) {
       el('vscode-checkbox', { id: 'cleanenv', checked: state.cleanenv, onchange: (e) => { state.cleanenv = e.target.checked; send(); } }, '--cleanenv'),
       el('vscode-checkbox', { id: 'nv', checked: state.nv, onchange: (e) => { state.nv = e.target.checked; send(); } }, '--nv (GPUs)'),
       el('vscode-label', { for: 'target' }, 'Run on'),
-      targetSelect()),
+      targetSelect(),
+      el('vscode-label', { for: 'output-root' }, 'Output root'),
+      el('span', { class: 'control' },
+        el('vscode-textfield', { id: 'output-root', value: state.outputRoot ?? '', placeholder: '~/reprolab-runs (each run gets a fresh folder inside)', onchange: (e) => { state.outputRoot = e.target.value.trim(); send(); } }),
+        el('vscode-button', { secondary: true, onclick: () => vscode.postMessage({ type: 'browse', dest: '', outputRoot: true, current: state.outputRoot }) }, 'Browse…'))),
     state.target === 'slurm' ? slurmFields() : null,
     ...schema.groups
       .map((g) => ({ g, options: g.options.filter((o) => o.kind !== 'help') }))

@@ -32,6 +32,14 @@ stop_demo
 mkdir -p "$DEMO/workspace/images" "$DEMO/workspace/.vscode" "$DEMO/data/user/User"
 cp -np test/fixtures/sif/*.sif "$DEMO/workspace/images/"
 [ -f "$DEMO/workspace/images/lab.sif" ] || bash test/images/build-lab-image.sh "$DEMO/workspace/images/lab.sif"
+# The example lab (examples/sklearn-lab) and a ready run of it on this machine.
+example=$DEMO/workspace/images/sklearn-lab.sif
+[ -f "$example" ] || bash examples/sklearn-lab/build-sif.sh "$example"
+mkdir -p "$DEMO/workspace/.reprolab/runs"
+[ -f "$DEMO/workspace/.reprolab/runs/sklearn-lab.yaml" ] || node -e '
+  const fs = require("fs"); const [template, image, out] = process.argv.slice(1);
+  fs.writeFileSync(out, fs.readFileSync(template, "utf8").replace(/^image: .*$/m, `image: ${JSON.stringify(image)}`));
+' examples/sklearn-lab/run-config.yaml "$example" "$DEMO/workspace/.reprolab/runs/sklearn-lab.yaml"
 [ -f "$DEMO/workspace/.vscode/settings.json" ] || cat > "$DEMO/workspace/.vscode/settings.json" <<JSON
 {
   "reprolab.imageFolders": ["\${workspaceFolder}/images"],

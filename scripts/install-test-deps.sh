@@ -11,7 +11,9 @@ apt_pkgs=(
   openssh-server openssh-client                   # the cluster's login node, on loopback
   slurm-wlm slurmdbd munge mariadb-server         # a single-node Slurm with accounting
   jupyter-server python3-ipykernel                # the Jupyter server a notebook talks to
+  jupyter-core python3-pypdf poppler-utils         # the notebook image: `jupyter server`, PDF text
   squashfs-tools siftool squashfuse busybox-static # real SIF files without Apptainer
+  python3-sklearn python3-pandas python3-yaml python3-joblib python3-pip # the example lab and its image
   chromium libkrb5-dev pkg-config                 # the VS Code workbench and its native modules
   curl ca-certificates procps iproute2 git
 )

@@ -3,7 +3,7 @@
 # /etc/os-release, a small `python3` (a shell script that answers --version and `-m pip freeze`
 # like a real one, so Explore has an interpreter and packages to compare), the /.singularity.d/
 # runscript, labels and environment, packed with mksquashfs and assembled with siftool next to
-# its definition file. Like the seed lab's container, a run writes args.yaml and cv_results.csv
+# its definition file (pack-sif.sh). Like the seed lab's container, a run writes args.yaml and cv_results.csv
 # into its --output-dir: the seed lab's recorded outputs, with the run's seed and folder in
 # args.yaml. Usage: build-lab-image.sh OUT.sif
 set -euo pipefail
@@ -65,9 +65,4 @@ DEF
 # The definition file's %runscript is the runscript itself, indented.
 sed -e '1d' -e 's/^/    /' "$r/.singularity.d/runscript" >> "$work/lab.def"
 cp "$work/lab.def" "$r/.singularity.d/Singularity"
-mksquashfs "$r" "$work/rootfs.squashfs" -noappend -all-root -quiet >/dev/null
-rm -f "$out"
-siftool new "$out"
-siftool add "$out" "$work/lab.def" --datatype 1
-siftool add "$out" "$work/rootfs.squashfs" --datatype 4 --parttype 2 --partfs 1 --partarch 2
-chmod 644 "$out"
+bash "$(dirname "$0")/pack-sif.sh" "$r" "$work/lab.def" "$out"

@@ -9,7 +9,8 @@ export interface Services {
     logs: { main: string; mfa: string; jump: string };
   };
   slurm: { partition: string; cluster: string };
-  images: { folder: string; lab: string };
+  /** example: the SIF of examples/sklearn-lab; exampleData: a folder holding its breast_cancer.csv, readable by the test user. */
+  images: { folder: string; lab: string; notebook?: string; example: string; exampleData: string };
   jupyter: { url: string; token: string };
 }
 

@@ -133,6 +133,11 @@ sinfo -h -o %t | grep -qx idle || { echo "slurm node did not become idle" >&2; e
 install -m 755 "$here/../standin/apptainer" /usr/local/bin/apptainer
 mkdir -p "$S/images"
 bash "$here/../images/build-lab-image.sh" "$S/images/lab.sif"
+# Python with jupyter-server, ipykernel and pypdf, for the notebook that runs as a Slurm job.
+bash "$here/../images/build-jupyter-image.sh" "$S/images/notebook.sif"
+# The example lab (examples/sklearn-lab): real scikit-learn in a real image, and its data on the host.
+bash "$here/../../examples/sklearn-lab/build-sif.sh" "$S/images/sklearn-lab.sif"
+install -d -m 755 "$S/example-data" && install -m 644 "$here/../../examples/sklearn-lab/data/breast_cancer.csv" "$S/example-data/"
 cp "$here/../fixtures/sif/"*.sif "$S/images/"
 chmod 755 "$S/images"; chmod 644 "$S/images/"*.sif
 # The stand-in's registry, for `apptainer pull docker://reprolab/lab:1.0`.
@@ -158,7 +163,8 @@ cat > "$S/services.json" <<JSON
            "hostPublicKey": "$S/host_ed25519.pub", "knownHosts": "$S/known_hosts",
            "logs": { "main": "$S/sshd.log", "mfa": "$S/sshd-mfa.log", "jump": "$S/sshd-jump.log" } },
   "slurm": { "partition": "debug", "cluster": "reprolab" },
-  "images": { "folder": "$S/images", "lab": "$S/images/lab.sif" },
+  "images": { "folder": "$S/images", "lab": "$S/images/lab.sif", "notebook": "$S/images/notebook.sif",
+              "example": "$S/images/sklearn-lab.sif", "exampleData": "$S/example-data" },
   "jupyter": { "url": "http://127.0.0.1:$JUPYTER_PORT", "token": "$JUPYTER_TOKEN" }
 }
 JSON

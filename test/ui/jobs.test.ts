@@ -4,10 +4,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadServices } from '../integration/services';
 import { openWorkbenchWithVsix, Workbench } from '../harness/vscodeServer';
-import { shots, vsix } from './uiPaths';
+import { shots, vsix, webviewShowing } from './uiPaths';
 
 describe('Running on Slurm from the workbench', () => {
   const services = loadServices();
@@ -55,19 +55,8 @@ describe('Running on Slurm from the workbench', () => {
     await page.screenshot({ path: path.join(shots, '09-job-completed-with-log.png') });
   });
 
-  /** The webview frame (Scores view, comparison panel) that shows `text`. */
-  async function webviewShowing(text: string): Promise<Frame> {
-    for (let i = 0; i < 300; i++) {
-      for (const frame of page.frames()) {
-        if (await frame.getByText(text).count().catch(() => 0)) return frame;
-      }
-      await page.waitForTimeout(200);
-    }
-    throw new Error(`no webview shows "${text}"`);
-  }
-
   it('shows the completed job\'s top scores in the Scores view', async () => {
-    const scores = await webviewShowing('0.7024 ± 0.0484');
+    const scores = await webviewShowing(page, '0.7024 ± 0.0484');
     assert.strictEqual(await scores.locator('#top tbody tr').count(), 5);
     await page.screenshot({ path: path.join(shots, '10-scores.png') });
   });
@@ -88,7 +77,7 @@ describe('Running on Slurm from the workbench', () => {
     await rows.nth(2).click({ modifiers: ['Shift'] });
     await sidebar.locator('.pane-header', { hasText: 'Jobs' }).first().hover();
     await sidebar.getByRole('button', { name: 'Compare Runs' }).click();
-    const compare = await webviewShowing('Comparison of 3 runs');
+    const compare = await webviewShowing(page, 'Comparison of 3 runs');
     await compare.getByText('reproduced', { exact: true }).waitFor();
     assert.match(await compare.locator('#verdicts').innerText(), /^reproduced: lab \(seed 0\).*, lab \(seed 0\)/);
     await page.screenshot({ path: path.join(shots, '11-compare.png') });

@@ -25,6 +25,8 @@ interface FormState {
   slurm: SlurmResources;
   cleanenv: boolean;
   nv: boolean;
+  /** Where fresh output folders go (`output.root`); empty for the default, ~/reprolab-runs. */
+  outputRoot: string;
 }
 
 /** A run form: one webview panel per run configuration, rendered from the image's --help. */
@@ -78,11 +80,11 @@ export class RunFormPanel {
       if (config.cluster && !cluster) throw new Error(`The configuration runs on "${config.cluster}", which is not in the reprolab.clusters setting.`);
       host = cluster ? ctx.hosts.hostFor(cluster.name, cluster.host) : ctx.hosts.local;
       modified = (await host.stat(config.image)).mtime.getTime();
-      state = { name: path.basename(configUri.fsPath, '.yaml'), image: config.image, cluster: config.cluster, values: {}, target: config.target?.type ?? 'local', slurm: { ...config.target?.slurm }, cleanenv: !!config.apptainer?.cleanenv, nv: !!config.apptainer?.nv };
+      state = { name: path.basename(configUri.fsPath, '.yaml'), image: config.image, cluster: config.cluster, values: {}, target: config.target?.type ?? 'local', slurm: { ...config.target?.slurm }, cleanenv: !!config.apptainer?.cleanenv, nv: !!config.apptainer?.nv, outputRoot: config.output?.root ?? '' };
     } else {
       host = source.host;
       modified = source.modified;
-      state = { name: path.posix.basename(source.image).replace(/\.sif$/i, ''), image: source.image, cluster: source.cluster, values: {}, target: 'local', slurm: {}, cleanenv: false, nv: false };
+      state = { name: path.posix.basename(source.image).replace(/\.sif$/i, ''), image: source.image, cluster: source.cluster, values: {}, target: 'local', slurm: {}, cleanenv: false, nv: false, outputRoot: '' };
     }
     const existing = RunFormPanel.panels.get(configUri?.toString() ?? `${state.cluster ?? ''}:${state.image}`);
     if (existing) {
@@ -154,6 +156,7 @@ export class RunFormPanel {
         }
         if (typeof m.cleanenv === 'boolean') this.state.cleanenv = m.cleanenv;
         if (typeof m.nv === 'boolean') this.state.nv = m.nv;
+        if (typeof m.outputRoot === 'string' && ![...m.outputRoot].some((c) => c < ' ')) this.state.outputRoot = m.outputRoot.trim();
         this.update();
         return;
       }
@@ -175,7 +178,8 @@ export class RunFormPanel {
         if (typeof m.dest !== 'string') return;
         const picked = await pickFolder(this.host, typeof m.current === 'string' && m.current ? m.current : await this.host.home());
         if (picked) {
-          this.state.values[m.dest] = picked;
+          if (m.outputRoot === true) this.state.outputRoot = picked;
+          else this.state.values[m.dest] = picked;
           this.post({ type: 'init', ...this.initMessage() });
           this.update();
         }
@@ -252,6 +256,7 @@ export class RunFormPanel {
     setInDocument(document, ['apptainer', 'cleanenv'], this.state.cleanenv || undefined);
     setInDocument(document, ['apptainer', 'nv'], this.state.nv || undefined);
     setInDocument(document, ['target', 'type'], this.state.target);
+    setInDocument(document, ['output', 'root'], this.state.outputRoot || undefined);
     if (this.state.target === 'slurm') for (const key of SLURM_KEYS) setInDocument(document, ['target', 'slurm', key], this.state.slurm[key]);
     const out = document.toString();
     const check = parseRunConfig(out);

@@ -1,8 +1,12 @@
 import * as vscode from 'vscode';
 import { HostRegistry } from './core/host/registry';
 import { registerCommands } from './vscode/commands';
+import { NotebookServers } from './vscode/notebookCommands';
 import { registerRunConfigDiagnostics } from './vscode/runConfigDiagnostics';
 import { registerDefinitionDiagnostics } from './vscode/definitionDiagnostics';
+import { registerSbatchDirectives } from './vscode/sbatchDirectives';
+import { registerRequirementsCheck } from './vscode/requirementsCheck';
+import { registerTextFixCommands } from './vscode/textDiagnostics';
 import { ConnectionStatus } from './vscode/connectionStatus';
 import { ImageDocuments } from './vscode/imageDocuments';
 import { VsCodeSshPrompter } from './vscode/sshPrompter';
@@ -50,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
   jobsTree.attach(jobsView);
   const scoresView = new ScoresViewProvider(context.extensionUri, imageDocuments, log);
   const imagesTree = new ImagesTreeProvider(settings, hosts, imageDocuments, log);
-  const commandContext = { settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri, extensionVersion: String(context.extension.packageJSON.version), jobsTree, scoresView };
+  const commandContext = { settings, log, imagesTree, hosts, connectionStatus, imageDocuments, extensionUri: context.extensionUri, extensionVersion: String(context.extension.packageJSON.version), jobsTree, scoresView, secrets: context.secrets, notebooks: new NotebookServers() };
   const clustersChanged = () => {
     const { clusters, problems } = settings.clusters();
     for (const problem of problems) log.warn(problem);
@@ -89,8 +93,12 @@ export function activate(context: vscode.ExtensionContext): ReproLabApi {
     }),
     imagesTree,
     imageDocuments.activate(),
+    commandContext.notebooks,
     registerRunConfigDiagnostics(),
+    registerTextFixCommands(),
     registerDefinitionDiagnostics(),
+    registerSbatchDirectives(),
+    registerRequirementsCheck(),
     ...registerCommands(commandContext),
   );
 

@@ -9,6 +9,8 @@ import { Settings } from './settings';
 import { ImagesTreeProvider } from './views/imagesTree';
 import { jobCommands } from './jobCommands';
 import { scoresCommands } from './scoresCommands';
+import { notebookCommands, NotebookServers } from './notebookCommands';
+import { requirementsCommands } from './requirementsCheck';
 import { ScoresViewProvider } from './webviews/scoresView';
 import { JobsTreeProvider } from './views/jobsTree';
 
@@ -24,6 +26,8 @@ export interface CommandContext {
   extensionVersion: string;
   jobsTree: JobsTreeProvider;
   scoresView: ScoresViewProvider;
+  secrets: vscode.SecretStorage;
+  notebooks: NotebookServers;
 }
 
 /** Registers ReproLab's commands; each is a small function of the shared context. */
@@ -38,6 +42,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...imageCommands(ctx),
     ...jobCommands(ctx),
     ...scoresCommands(ctx),
+    ...notebookCommands(ctx),
+    ...requirementsCommands(ctx),
   };
   return Object.entries(commands).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

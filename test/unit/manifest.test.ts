@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { repoRoot } from '../paths';
 
@@ -24,7 +25,7 @@ describe('extension manifest', () => {
     assert.strictEqual(manifest.displayName, 'ReproLab');
     assert.strictEqual(manifest.main, './dist/extension.js');
     assert.ok(manifest.activationEvents.length > 0);
-    for (const event of manifest.activationEvents) assert.match(event, /^(onView|onCommand|onLanguage|workspaceContains):/);
+    for (const event of manifest.activationEvents) assert.match(event, /^(onView|onCommand|onLanguage|workspaceContains|onFileSystem):/);
   });
 
   it('admits the VS Code the tests run, with @types/vscode no newer than the engine', () => {
@@ -63,7 +64,21 @@ describe('extension manifest', () => {
 
   it('has settings for clusters, image folders, the refresh interval and SSH', () => {
     const properties = Object.keys(contributes.configuration.properties).sort();
-    assert.deepStrictEqual(properties, ['reprolab.clusters', 'reprolab.imageFolders', 'reprolab.refreshInterval', 'reprolab.ssh.configFile', 'reprolab.ssh.rememberSecrets']);
+    assert.deepStrictEqual(properties, ['reprolab.clusters', 'reprolab.imageFolders', 'reprolab.notebook.chunkChars', 'reprolab.notebook.gpus', 'reprolab.notebook.image', 'reprolab.notebook.model', 'reprolab.notebook.partition', 'reprolab.notebook.quantisation', 'reprolab.notebook.time', 'reprolab.refreshInterval', 'reprolab.ssh.configFile', 'reprolab.ssh.rememberSecrets']);
+    assert.strictEqual(contributes.configuration.properties['reprolab.notebook.gpus'].default, 'gpu:1', 'the notebook job asks for a GPU unless told otherwise');
+  });
+
+  it('ships the LLM extraction notebook in a package under 2 MB', function () {
+    this.timeout(120000);
+    const out = path.join(os.tmpdir(), `reprolab-size-${process.pid}.vsix`);
+    const packed = spawnSync(process.execPath, [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', out], { cwd: repoRoot, encoding: 'utf8' });
+    assert.strictEqual(packed.status, 0, packed.stderr);
+    const listed = spawnSync('unzip', ['-l', out], { encoding: 'utf8' }).stdout;
+    const size = statSync(out).size;
+    rmSync(out, { force: true });
+    assert.match(listed, /extension\/media\/notebooks\/alloy-extraction\.ipynb/);
+    assert.match(listed, /extension\/dist\/extension\.js/);
+    assert.ok(size < 2 * 1024 * 1024, `the .vsix is ${size} bytes`);
   });
 
   it('runs where the workspace is, so Remote-SSH users get the login node as local', () => {

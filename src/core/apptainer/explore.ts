@@ -2,7 +2,9 @@
  * Explore: the checks the lab asks for (OS release, Python version, installed packages), run on
  * the host and inside the image, laid out line for line so a diff shows what differs.
  */
+import { Host } from '../host/host';
 import { RunFlags, runFlagArgs } from './commands';
+import { probeApptainer } from './probe';
 
 /** One shell script, run on the host and in the image, with sections split by a marker line. */
 const MARKER = '--reprolab-explore--';
@@ -52,4 +54,14 @@ export function formatExplorePair(host: ExploreReport, image: ExploreReport, lab
     [`# ${label}`, `OS:     ${r.os}`, `Python: ${r.python}`, `Packages (${r.packages.size}):`, ...names.map((n) => line(r, n))].join('\n') + '\n';
   const differing = names.filter((n) => host.packages.get(n) !== image.packages.get(n));
   return { host: side(host, labels.host), image: side(image, labels.image), differing };
+}
+
+/** Runs the checks inside an image on a host; a failure that printed nothing says why in one sentence. */
+export async function exploreImage(host: Host, image: string, options: { signal?: AbortSignal; where?: string } = {}): Promise<ExploreReport> {
+  const apptainer = await probeApptainer(host);
+  const result = await host.exec(imageExploreArgv(apptainer.binary, image), { signal: options.signal, timeoutMs: 5 * 60 * 1000 });
+  if (result.code !== 0 && !result.stdout.trim()) {
+    throw new Error(`Running checks inside ${image} failed on ${options.where ?? 'this machine'}: ${result.stderr.trim().split('\n').pop() || `exit code ${result.code}`}`);
+  }
+  return parseExplore(result.stdout);
 }

@@ -9,7 +9,7 @@ root=$(pwd)
 results=$root/test-results
 rm -rf "$results"; mkdir -p "$results"
 
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+step() { printf '\n\033[1m== %s\033[0m (at %ds)\n' "$*" "$SECONDS"; }
 die() { echo "test-all: $*" >&2; exit 1; }
 
 step "install test dependencies"
@@ -45,5 +45,6 @@ if [ ${#failed_tiers[@]} -gt 0 ]; then
   echo "test-all: tiers that failed: ${failed_tiers[*]} (logs in test-results/)"
   [ "$failed" -gt 0 ] || failed=${#failed_tiers[@]}
 fi
+echo "test-all: finished in ${SECONDS}s"
 echo "tests: $passed passed, $failed failed"
 [ ${#failed_tiers[@]} -eq 0 ] && [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -11,6 +11,8 @@ import { jobCommands } from './jobCommands';
 import { scoresCommands } from './scoresCommands';
 import { notebookCommands, NotebookServers } from './notebookCommands';
 import { requirementsCommands } from './requirementsCheck';
+import { buildCommands } from './buildCommands';
+import { publishCommands } from './publishCommands';
 import { ScoresViewProvider } from './webviews/scoresView';
 import { JobsTreeProvider } from './views/jobsTree';
 
@@ -44,6 +46,8 @@ export function registerCommands(ctx: CommandContext): vscode.Disposable[] {
     ...scoresCommands(ctx),
     ...notebookCommands(ctx),
     ...requirementsCommands(ctx),
+    ...buildCommands(ctx),
+    ...publishCommands(),
   };
   return Object.entries(commands).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

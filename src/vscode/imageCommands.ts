@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { defaultPullName, parsePullProgress, pullSpec } from '../core/apptainer/commands';
-import { formatExplorePair, hostExploreArgv, imageExploreArgv, parseExplore } from '../core/apptainer/explore';
+import { defaultPullName, pullSpec } from '../core/apptainer/commands';
+import { exploreImage, formatExplorePair, hostExploreArgv, parseExplore } from '../core/apptainer/explore';
 import { probeApptainer } from '../core/apptainer/probe';
 import { describeInspection } from '../core/sif/describe';
+import { runWithProgress } from './apptainerProgress';
 import { CommandContext } from './commands';
 import { RunFormPanel } from './webviews/runForm';
 import { ImageNode, ImageLocation } from './views/imagesTree';
@@ -67,13 +68,12 @@ async function explore(ctx: CommandContext, node: ImageTreeNode): Promise<void> 
     async (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      const apptainer = await probeApptainer(host);
-      const run = async (argv: string[], what: string) => {
-        const result = await host.exec(argv, { signal: abort.signal, timeoutMs: 5 * 60 * 1000 });
-        if (result.code !== 0 && !result.stdout.trim()) throw new Error(`${what} failed on ${where}: ${result.stderr.trim().split('\n').pop() || `exit code ${result.code}`}`);
+      const checkHost = async () => {
+        const result = await host.exec(hostExploreArgv(), { signal: abort.signal, timeoutMs: 5 * 60 * 1000 });
+        if (result.code !== 0 && !result.stdout.trim()) throw new Error(`Checking the host failed on ${where}: ${result.stderr.trim().split('\n').pop() || `exit code ${result.code}`}`);
         return parseExplore(result.stdout);
       };
-      return Promise.all([run(hostExploreArgv(), 'Checking the host'), run(imageExploreArgv(apptainer.binary, image.path), `Running checks inside ${image.name}`)]);
+      return Promise.all([checkHost(), exploreImage(host, image.path, { signal: abort.signal, where })]);
     },
   );
   const pair = formatExplorePair(hostReport, imageReport, { host: `${where} (host)`, image: `${image.name} (inside the image)` });
@@ -122,26 +122,8 @@ async function runPull(ctx: CommandContext, location: ImageLocation, uri: string
   const apptainer = await probeApptainer(host);
   const spec = pullSpec(apptainer.binary, uri, target, { force });
   const output = vscode.window.createOutputChannel(`ReproLab: pull ${uri}`, { log: true });
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Pulling ${uri}`, cancellable: true }, async (progress, token) => {
-    let reported = 0;
-    let stderr = '';
-    const onLine = (chunk: Buffer, isErr: boolean) => {
-      const text = chunk.toString();
-      if (isErr) stderr += text;
-      for (const line of text.split(/[\r\n]+/)) {
-        const step = parsePullProgress(line);
-        if (!step) continue;
-        output.info(step.message);
-        const increment = step.percent !== undefined && step.percent > reported ? step.percent - reported : undefined;
-        if (increment) reported = step.percent!;
-        progress.report({ message: step.message.slice(0, 80), increment });
-      }
-    };
-    const running = host.stream(spec.argv, { onStdout: (c) => onLine(c, false), onStderr: (c) => onLine(c, true) });
-    token.onCancellationRequested(() => running.cancel());
-    const status = await running.done;
-    spec.parse({ ...status, stdout: '', stderr });
-  });
+  const status = await runWithProgress(host, spec.argv, `Pulling ${uri}`, output);
+  spec.parse({ ...status, stdout: '' });
   ctx.log.info(`Pulled ${uri} to ${target}${location.cluster ? ` on ${location.cluster}` : ''}`);
   ctx.imagesTree.refresh();
   void vscode.window.showInformationMessage(`Pulled ${uri} to ${target}.`);

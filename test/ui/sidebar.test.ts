@@ -87,4 +87,21 @@ describe('ReproLab in the VS Code workbench', () => {
     assert.ok(fs.existsSync(path.join(workspace, 'images', 'lab_1.0.sif')));
     await page.screenshot({ path: path.join(shots, '07-pulled.png') });
   });
+  it('colours a definition file, marks its defects, and offers Build Image in its title bar', async () => {
+    // The example lab's definition file, with one section name misspelt.
+    const text = fs.readFileSync(path.join(repoRoot, 'examples', 'sklearn-lab', 'sklearn-lab.def'), 'utf8');
+    assert.match(text, /^%labels$/m);
+    fs.writeFileSync(path.join(workspace, 'lab.def'), text.replace(/^%labels$/m, '%lables'));
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('lab.def');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'lab.def' }).first().click();
+    const lines = page.locator('.editor-instance .view-lines');
+    // Once the grammar has tokenised the file, a section name has its own token colour, unlike plain text (mtk1).
+    await lines.locator('span[class^="mtk"]:not(.mtk1)', { hasText: /^%post$/ }).first().waitFor({ timeout: 30000 });
+    await page.locator('.squiggly-error, .squiggly-warning').first().waitFor({ timeout: 30000 });
+    await page.locator('.editor-actions [aria-label^="Build Image"]').first().waitFor();
+    await page.screenshot({ path: path.join(shots, '12-definition-file.png') });
+  });
 });

@@ -64,7 +64,7 @@ describe('extension manifest', () => {
 
   it('has settings for clusters, image folders, the refresh interval and SSH', () => {
     const properties = Object.keys(contributes.configuration.properties).sort();
-    assert.deepStrictEqual(properties, ['reprolab.clusters', 'reprolab.imageFolders', 'reprolab.notebook.chunkChars', 'reprolab.notebook.gpus', 'reprolab.notebook.image', 'reprolab.notebook.model', 'reprolab.notebook.partition', 'reprolab.notebook.quantisation', 'reprolab.notebook.time', 'reprolab.refreshInterval', 'reprolab.ssh.configFile', 'reprolab.ssh.rememberSecrets']);
+    assert.deepStrictEqual(properties, ['reprolab.build.mode', 'reprolab.build.partition', 'reprolab.build.time', 'reprolab.clusters', 'reprolab.imageFolders', 'reprolab.notebook.chunkChars', 'reprolab.notebook.gpus', 'reprolab.notebook.image', 'reprolab.notebook.model', 'reprolab.notebook.partition', 'reprolab.notebook.quantisation', 'reprolab.notebook.time', 'reprolab.refreshInterval', 'reprolab.ssh.configFile', 'reprolab.ssh.rememberSecrets']);
     assert.strictEqual(contributes.configuration.properties['reprolab.notebook.gpus'].default, 'gpu:1', 'the notebook job asks for a GPU unless told otherwise');
   });
 

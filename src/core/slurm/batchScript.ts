@@ -23,10 +23,9 @@ export interface BatchScriptRequest {
   scheduler?: 'slurm' | 'none';
 }
 
-/** Renders the script; refuses resource values sbatch would reject, with the reason. */
-export function renderBatchScript(r: BatchScriptRequest): string {
-  const res = r.resources;
-  const sbatch: string[] = [`--job-name=${r.jobName}`];
+/** `#SBATCH` options for a job's name, resources, array and log; refuses values sbatch would reject, with the reason. */
+export function sbatchOptions(jobName: string, res: SlurmResources, log: string, array?: string): string[] {
+  const sbatch: string[] = [`--job-name=${jobName}`];
   if (res.partition) sbatch.push(`--partition=${res.partition}`);
   if (res.account) sbatch.push(`--account=${res.account}`);
   if (res.reservation) sbatch.push(`--reservation=${res.reservation}`);
@@ -37,19 +36,24 @@ export function renderBatchScript(r: BatchScriptRequest): string {
   if (res.cpus !== undefined) sbatch.push(`--cpus-per-task=${res.cpus}`);
   if (res.memory) sbatch.push(`--mem=${res.memory}`);
   if (res.gpus !== undefined && res.gpus !== 0 && res.gpus !== '') sbatch.push(typeof res.gpus === 'number' || /^\d+$/.test(res.gpus) ? `--gpus=${res.gpus}` : `--gres=gpu:${res.gpus}`);
-  const sweep = r.seedSweep;
-  const array = sweep ? sweep.seeds : res.array;
   if (array) {
     if (!/^[0-9,\-:%]+$/.test(array)) throw new Error(`"${array}" is not a Slurm array: write it like 0-4, 1,3,5 or 0-9%2.`);
     sbatch.push(`--array=${array}`);
   }
-  // %A_%a per array task, %j otherwise. Slurm opens the log before the script runs, so it goes in
-  // the run's output folder, which submitBatch() creates first.
-  const log = sweep ? `${r.outputFolder}/slurm-%A_%a.out` : `${r.outputFolder}/slurm-%j.out`;
   sbatch.push(`--output=${log}`);
   for (const line of sbatch) {
     if (/[\r\n]/.test(line)) throw new Error(`A Slurm option contains a line break: ${JSON.stringify(line)}.`);
   }
+  return sbatch;
+}
+
+/** Renders the script; refuses resource values sbatch would reject, with the reason. */
+export function renderBatchScript(r: BatchScriptRequest): string {
+  const sweep = r.seedSweep;
+  // %A_%a per array task, %j otherwise. Slurm opens the log before the script runs, so it goes in
+  // the run's output folder, which submitBatch() creates first.
+  const log = sweep ? `${r.outputFolder}/slurm-%A_%a.out` : `${r.outputFolder}/slurm-%j.out`;
+  const sbatch = sbatchOptions(r.jobName, r.resources, log, sweep ? sweep.seeds : r.resources.array);
   if (r.scheduler === 'none' && sweep) throw new Error('A seed sweep runs as a Slurm job array: set target.type to slurm.');
   const directives = r.scheduler === 'none' ? [] : sbatch.map((o) => `#SBATCH ${o}`);
   const lines = ['#!/bin/bash', ...directives, '', 'set -euo pipefail', 'export PYTHONUNBUFFERED=1'];

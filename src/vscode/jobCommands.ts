@@ -1,7 +1,11 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { CommandContext } from './commands';
+import { parseDocument } from 'yaml';
+import { setInDocument } from '../core/runs/runConfig';
 import { launchRun, loadRunConfig } from './runner';
+import { runTarget } from './scoresCommands';
+import { ComparePanel } from './webviews/comparePanel';
 import { JobNode, TrackedRun, TrackedTask } from './views/jobsTree';
 
 /** Commands of the Jobs view and of run configurations: run, sweep, log, cancel, resubmit, folders. */
@@ -69,9 +73,39 @@ export function jobCommands(ctx: CommandContext): Record<string, (...args: never
       if (seed === undefined) return;
       return launchRun(ctx, await loadRunConfig(ctx, vscode.Uri.parse(run.configUri)), { seed: Number(seed.trim()) });
     },
+    'reprolab.compareWithNativeRun': async (uri?: unknown) => compareWithNativeRun(ctx, await pickRunConfig(uri)),
     'reprolab.dismissRun': (node: unknown) => ctx.jobsTree.dismiss(requireRun(ctx, node).run.id),
     'reprolab.refreshJobs': () => ctx.jobsTree.refresh(),
   };
+}
+
+/**
+ * Compare with Native Run: the configuration run inside its image and, with the same arguments,
+ * by its native command on the host; when both complete, their scores side by side, with the
+ * verdict on whether the container reproduces the host's results.
+ */
+async function compareWithNativeRun(ctx: CommandContext, uri: vscode.Uri): Promise<ComparePanel | undefined> {
+  let loaded = await loadRunConfig(ctx, uri);
+  if (!loaded.config.native) {
+    const typed = await vscode.window.showInputBox({
+      title: `Run ${loaded.name} outside the container`,
+      prompt: 'The command that runs the lab on the host, in the workspace folder; the configuration\'s arguments follow it',
+      placeHolder: 'python3 main.py',
+      ignoreFocusOut: true,
+      validateInput: (v) => (!v.trim() ? 'Write a command, such as python3 main.py' : /['"\\]/.test(v) ? 'Words only: for quoted arguments, edit native.command in the YAML' : undefined),
+    });
+    if (!typed) return undefined;
+    const document = parseDocument(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
+    setInDocument(document, ['native', 'command'], typed.trim().split(/\s+/));
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(document.toString()));
+    loaded = await loadRunConfig(ctx, uri);
+  }
+  const [container, native] = [await launchRun(ctx, loaded), await launchRun(ctx, loaded, { native: true })];
+  const ends = await Promise.all([container.finished, native.finished]);
+  const failed = ends.findIndex((e) => e.state !== 'COMPLETED');
+  if (failed >= 0) throw new Error(`The ${failed === 0 ? 'container' : 'native'} run of ${loaded.name} ended ${ends[failed].state}: read its log in the Jobs view, fix it, and compare again.`);
+  const runs = [container, native].map((r) => ctx.jobsTree.get(r.id)).filter((r): r is TrackedRun => !!r);
+  return ComparePanel.open(ctx.extensionUri, runs.map((run) => runTarget(ctx, run)));
 }
 
 async function confirm(message: string, detail: string): Promise<boolean> {

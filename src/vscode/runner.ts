@@ -56,7 +56,7 @@ export async function lastConfigOf(image: string, cluster: string | undefined): 
  * Runs a saved configuration on its target: directly on its host, or through Slurm (a seed sweep
  * when `seeds` is given). The run appears in the Jobs view and its log opens.
  */
-export async function launchRun(ctx: CommandContext, loaded: LoadedConfig, options: { form?: FormSchema; seeds?: string; seed?: number } = {}): Promise<LaunchedRun> {
+export async function launchRun(ctx: CommandContext, loaded: LoadedConfig, options: { form?: FormSchema; seeds?: string; seed?: number; native?: boolean } = {}): Promise<LaunchedRun> {
   const { host, name } = loaded;
   let config = loaded.config;
   const where = loaded.cluster ?? 'this machine';
@@ -68,7 +68,13 @@ export async function launchRun(ctx: CommandContext, loaded: LoadedConfig, optio
     if (!seedKey) throw new Error(`${name}'s image takes no seed option (such as --random-state), so there is no seed to change.`);
     config = { ...config, arguments: { ...config.arguments, [seedKey]: options.seed } };
   }
-  const request = { host, apptainer, config, configName: name, form, now: new Date(), reprolabVersion: ctx.extensionVersion };
+  if (options.native && config.native && !loaded.cluster) {
+    // On this machine the native command runs in the workspace (or a folder relative to it) unless told otherwise.
+    const workspace = path.dirname(path.dirname(path.dirname(loaded.uri.fsPath)));
+    config = { ...config, native: { ...config.native, cwd: path.resolve(workspace, config.native.cwd ?? '.') } };
+  }
+  const request = { host, apptainer, config, configName: name, form, now: new Date(), reprolabVersion: ctx.extensionVersion, native: options.native };
+  const label = (seed: unknown) => [seed !== null && seed !== undefined ? `seed ${seed}` : '', options.native ? 'native' : ''].filter(Boolean).join(', ');
   const target = config.target?.type ?? 'local';
   if (options.seeds && target !== 'slurm') throw new Error(`A seed sweep runs as a Slurm job array: set target.type to slurm in ${name}.yaml first.`);
   if (target === 'slurm') {
@@ -77,7 +83,7 @@ export async function launchRun(ctx: CommandContext, loaded: LoadedConfig, optio
     ctx.log.info(`Submitted ${name} as job ${submitted.jobId} on ${where}: ${describeCommand(submitted.record.command)}; outputs in ${submitted.outputFolder}`);
     const seed = submitted.record.seed;
     const run = ctx.jobsTree.track({
-      name: options.seeds ? `${name} (seeds ${options.seeds})` : `${name}${seed !== null ? ` (seed ${seed})` : ''}`,
+      name: options.seeds ? `${name} (seeds ${options.seeds}${options.native ? ', native' : ''})` : `${name}${label(seed) ? ` (${label(seed)})` : ''}`,
       cluster: loaded.cluster,
       where,
       configUri: loaded.uri.toString(),
@@ -93,7 +99,7 @@ export async function launchRun(ctx: CommandContext, loaded: LoadedConfig, optio
   ctx.log.info(`Started ${name} on ${where} (process group ${started.pid}): ${describeCommand(started.record.command)}; outputs in ${started.outputFolder}`);
   const seed = started.record.seed;
   const run = ctx.jobsTree.track({
-    name: `${name}${seed !== null ? ` (seed ${seed})` : ''}`, cluster: loaded.cluster, where, configUri: loaded.uri.toString(),
+    name: `${name}${label(seed) ? ` (${label(seed)})` : ''}`, cluster: loaded.cluster, where, configUri: loaded.uri.toString(),
     outputFolder: started.outputFolder, pid: started.pid, logPath: started.logPath,
   });
   ctx.jobsTree.followLog(run.id);

@@ -125,10 +125,11 @@ describe('Running a configuration on a host (local target)', function () {
       assert.strictEqual((await host.readFile(`${run.outputFolder}/run.log`)).toString(), expected);
       const saved = JSON.parse((await host.readFile(`${run.outputFolder}/run.json`)).toString());
       assert.deepStrictEqual([saved.seed, saved.pid, saved.command[1], saved.host], [0, run.pid, 'run', host.name]);
-      await assert.rejects(
-        startLocalRun({ host, apptainer, config, configName: 'abide', form, now, reprolabVersion: 'test' }),
-        /already holds results \(\.exit-code, args\.yaml, cv_results\.csv, \.\.\.\); ReproLab will not overwrite them/,
-      );
+      // A second run planned for the same folder (same seed, same second) gets a fresh one beside it.
+      const again = await startLocalRun({ host, apptainer, config, configName: 'abide', form, now, reprolabVersion: 'test' });
+      assert.strictEqual(again.outputFolder, `${run.outputFolder}-2`);
+      await followToEnd(host, again);
+      assert.strictEqual((await host.readFile(`${run.outputFolder}/run.log`)).toString(), expected, 'the first run\'s outputs are untouched');
       // A folder the user names is used as it is, and refused just the same when it holds results.
       const mine = { ...config, arguments: { ...config.arguments, 'output-dir': `${root}/mine` } };
       const named = await startLocalRun({ host, apptainer, config: mine, configName: 'abide', form, now, reprolabVersion: 'test' });

@@ -38,6 +38,15 @@ describe('batch scripts', () => {
     assert.match(script, /--input-dir \/data --random-state "\$SLURM_ARRAY_TASK_ID" --output-dir "\$out"$/m);
   });
 
+  it('renders a native run: the host command in its folder with the same arguments, no image', () => {
+    const script = renderBatchScript({ ...base, resources: {}, scheduler: 'none', native: { command: ['/usr/bin/python3', 'my lab/main.py'], cwd: '/home/u/lab' } });
+    assert.ok(script.endsWith("cd -- /home/u/lab\n/usr/bin/python3 'my lab/main.py' --input-dir /data --random-state 0\n"), script);
+    assert.ok(!script.includes('apptainer'));
+    const sweep = renderBatchScript({ ...base, args: [], resources: {}, native: { command: ['python3', 'main.py'] }, seedSweep: { seedOption: '--random-state', outputOption: '--output-dir', seeds: '0-2' } });
+    assert.match(sweep, /\npython3 main\.py --random-state "\$SLURM_ARRAY_TASK_ID" --output-dir "\$out"\n$/);
+    assert.strictEqual(spawnSync('bash', ['-n'], { input: sweep }).status, 0);
+  });
+
   it('refuses what sbatch would reject', () => {
     assert.throws(() => renderBatchScript({ ...base, resources: { time: '2 hours' } }), /is not a Slurm time/);
     assert.throws(() => renderBatchScript({ ...base, resources: { array: '0-4; rm -rf' } }), /is not a Slurm array/);

@@ -65,6 +65,14 @@ describe('run configurations', () => {
     ]);
   });
 
+  it('takes a native command for Compare with Native Run, and says what is wrong with a bad one', () => {
+    const ok = parseRunConfig(`${example}native:\n  command: [python3, main.py]\n  cwd: lab\n`);
+    assert.deepStrictEqual(ok.config?.native, { command: ['python3', 'main.py'], cwd: 'lab' });
+    const bad = parseRunConfig(`${example}native:\n  command: python3 main.py\n`);
+    assert.strictEqual(bad.config, undefined);
+    assert.match(bad.diagnostics[0].message, /^native\.command must be array/);
+  });
+
   it('reports broken YAML with its line', () => {
     const { diagnostics } = parseRunConfig('image: a.sif\narguments:\n  x: [1, 2\n');
     assert.strictEqual(diagnostics[0].severity, 'error');

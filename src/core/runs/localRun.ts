@@ -9,7 +9,7 @@ import { renderBatchScript } from '../slurm/batchScript';
 import { commandLine } from '../shell';
 import { RunRecord } from './outputFolder';
 import { argumentArgv, runFlags } from './runConfig';
-import { planRun, RunRequest, writeRecord } from './runPlan';
+import { nativeOf, planRun, RunRequest, writeRecord } from './runPlan';
 
 export interface StartedLocalRun {
   outputFolder: string;
@@ -28,7 +28,7 @@ export async function startLocalRun(r: RunRequest): Promise<StartedLocalRun> {
   const plan = await planRun(r);
   const script = renderBatchScript({
     jobName: r.configName, resources: {}, apptainer: r.apptainer.binary, image: r.config.image,
-    args: argumentArgv(plan.args, r.form), flags: runFlags(r.config), outputFolder: plan.outputFolder, scheduler: 'none',
+    args: argumentArgv(plan.args, r.form), flags: runFlags(r.config), outputFolder: plan.outputFolder, scheduler: 'none', native: nativeOf(r),
   });
   await r.host.writeFile(`${plan.outputFolder}/job.sh`, script);
   await writeRecord(r.host, plan.record);

@@ -39,6 +39,8 @@ export interface RunRecord {
   reprolab: string;
   configName: string;
   image: { path: string; id?: string; sha256?: string };
+  /** Set for a run of the lab outside the container, with the image it stands beside. */
+  native?: { command: string[]; cwd?: string };
   host: string;
   apptainer?: { binary: string; version: string };
   command: string[];

@@ -19,6 +19,14 @@ export interface RunConfig {
   target?: { type: 'local' | 'slurm'; slurm?: SlurmResources };
   environment?: Record<string, string | number | boolean>;
   output?: { root?: string; argument?: string; policy?: 'new-folder' | 'reuse'; folder?: string };
+  /** The lab's entry point outside the container (Compare with Native Run). */
+  native?: NativeCommand;
+}
+
+/** A command on the host that takes the image's arguments, and the folder it runs in. */
+export interface NativeCommand {
+  command: string[];
+  cwd?: string;
 }
 
 export interface SlurmResources {

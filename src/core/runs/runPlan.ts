@@ -8,7 +8,7 @@ import { FormSchema } from '../argparse/help';
 import { Host } from '../host/host';
 import { argumentKey } from './formValues';
 import { checkOutputFolder, plannedOutputFolder, RunRecord } from './outputFolder';
-import { ArgumentValue, argumentArgv, RunConfig, runFlags } from './runConfig';
+import { ArgumentValue, argumentArgv, NativeCommand, RunConfig, runFlags } from './runConfig';
 
 export interface RunRequest {
   host: Host;
@@ -18,6 +18,21 @@ export interface RunRequest {
   form: FormSchema;
   now: Date;
   reprolabVersion: string;
+  /** Run the configuration's `native` command on the host instead of the image. */
+  native?: boolean;
+}
+
+/** The configuration's native command, for a request that asks for it; refuses a configuration without one. */
+export function nativeOf(r: Pick<RunRequest, 'config' | 'configName' | 'native'>): NativeCommand | undefined {
+  if (!r.native) return undefined;
+  if (!r.config.native) throw new Error(`${r.configName} has no native command: add native.command (such as [python3, main.py]) to run it outside the container.`);
+  return r.config.native;
+}
+
+/** The command that runs the lab with these arguments: the image through Apptainer, or the native command. */
+export function entryArgv(r: Pick<RunRequest, 'apptainer' | 'config' | 'configName' | 'native'>, args: string[]): string[] {
+  const native = nativeOf(r);
+  return native ? [...native.command, ...args] : runArgv(r.apptainer.binary, r.config.image, args, runFlags(r.config));
 }
 
 export interface RunPlan {
@@ -64,18 +79,27 @@ export async function planRun(r: RunRequest, label?: string): Promise<RunPlan> {
   const seed = seedKey !== undefined && args[seedKey] !== undefined ? args[seedKey] : null;
   const outputKey = outputOption(r.config, r.form);
   const typed = outputKey ? args[outputKey] : undefined;
-  const outputFolder = typeof typed === 'string' && typed
-    ? typed
-    : plannedOutputFolder(r.config, r.configName, label ?? seed ?? undefined, r.now, `${await r.host.home()}/reprolab-runs`);
-  await checkOutputFolder(r.host, outputFolder, r.config.output?.policy);
-  const mkdir = await r.host.exec(['mkdir', '-p', '--', outputFolder]);
-  if (mkdir.code !== 0) throw new Error(`Could not create ${outputFolder}: ${mkdir.stderr.trim()}`);
+  let outputFolder: string;
+  if (typeof typed === 'string' && typed) outputFolder = typed;
+  else {
+    // A native run writes beside the container's, never into the same folder.
+    const name = r.native ? `${r.configName}_native` : r.configName;
+    outputFolder = plannedOutputFolder(r.config, name, label ?? seed ?? undefined, r.now, `${await r.host.home()}/reprolab-runs`);
+  }
+  if (outputFolder !== typed && r.config.output?.policy !== 'reuse') outputFolder = await makeFreshFolder(r.host, outputFolder);
+  else {
+    await checkOutputFolder(r.host, outputFolder, r.config.output?.policy);
+    const mkdir = await r.host.exec(['mkdir', '-p', '--', outputFolder]);
+    if (mkdir.code !== 0) throw new Error(`Could not create ${outputFolder}: ${mkdir.stderr.trim()}`);
+  }
   if (outputKey) args[outputKey] = outputFolder;
-  const command = runArgv(r.apptainer.binary, r.config.image, argumentArgv(args, r.form), runFlags(r.config));
+  const command = entryArgv(r, argumentArgv(args, r.form));
+  const native = nativeOf(r);
   const record: RunRecord = {
     reprolab: r.reprolabVersion,
     configName: r.configName,
     image: { path: r.config.image },
+    ...(native ? { native } : {}),
     host: r.host.name,
     apptainer: r.apptainer,
     command,
@@ -85,6 +109,23 @@ export async function planRun(r: RunRequest, label?: string): Promise<RunPlan> {
     startedAt: r.now.toISOString(),
   };
   return { args, seedKey, outputKey, seed, outputFolder, command, record };
+}
+
+/**
+ * Creates a folder no other run has: the planned name, else the name with -2, -3, ... (two runs
+ * started in the same second with the same seed). `mkdir` without -p is the atomic claim.
+ */
+async function makeFreshFolder(host: Host, planned: string): Promise<string> {
+  const parent = planned.slice(0, planned.lastIndexOf('/')) || '/';
+  const mkdirParent = await host.exec(['mkdir', '-p', '--', parent]);
+  if (mkdirParent.code !== 0) throw new Error(`Could not create ${parent}: ${mkdirParent.stderr.trim()}`);
+  for (let n = 1; n <= 100; n++) {
+    const candidate = n === 1 ? planned : `${planned}-${n}`;
+    const mkdir = await host.exec(['mkdir', '--', candidate]);
+    if (mkdir.code === 0) return candidate;
+    if (!/exists/i.test(mkdir.stderr)) throw new Error(`Could not create ${candidate}: ${mkdir.stderr.trim()}`);
+  }
+  throw new Error(`${planned} and 99 folders named after it exist already: clean up ${parent}, or set output.root elsewhere.`);
 }
 
 /** Writes a run record as run.json in its output folder. */

@@ -3,12 +3,11 @@
  * record, then handed to `sbatch` on stdin. A seed sweep is one job array whose task id is the
  * seed, each task with its own output folder and record.
  */
-import { runArgv } from '../apptainer/commands';
 import { renderBatchScript } from '../slurm/batchScript';
 import { submitBatch } from '../slurm/submit';
 import { RunRecord } from './outputFolder';
 import { argumentArgv, runFlags } from './runConfig';
-import { flagOf, planRun, RunRequest, writeRecord } from './runPlan';
+import { entryArgv, flagOf, nativeOf, planRun, RunRequest, writeRecord } from './runPlan';
 
 export interface SlurmRunRequest extends RunRequest {
   /** A seed sweep: Slurm array indices such as `0-4` or `1,3,5`; each index is a seed. */
@@ -62,6 +61,7 @@ export async function submitRun(r: SlurmRunRequest): Promise<SubmittedRun> {
     args: argumentArgv(args, r.form),
     flags: runFlags(r.config),
     outputFolder: plan.outputFolder,
+    native: nativeOf(r),
     ...(seeds ? { seedSweep: { seedOption: flagOf(plan.seedKey!, r.form), outputOption: flagOf(plan.outputKey!, r.form), seeds: r.seeds! } } : {}),
   });
   await r.host.writeFile(`${plan.outputFolder}/job.sbatch`, script);
@@ -76,7 +76,7 @@ export async function submitRun(r: SlurmRunRequest): Promise<SubmittedRun> {
     // Each task's folder gets its own record now, so every seed's outputs say how they were made.
     for (const task of logs) {
       const taskArgs = { ...plan.args, [plan.seedKey!]: task.seed!, [plan.outputKey!]: task.outputFolder };
-      const command = runArgv(r.apptainer.binary, r.config.image, argumentArgv(taskArgs, r.form), runFlags(r.config));
+      const command = entryArgv(r, argumentArgv(taskArgs, r.form));
       await r.host.exec(['mkdir', '-p', '--', task.outputFolder]);
       await writeRecord(r.host, { ...record, arguments: taskArgs, seed: task.seed, outputFolder: task.outputFolder, jobId: task.jobId, command });
     }

@@ -3,7 +3,7 @@
  * shell options, unbuffered Python output, the output folder made, then the quoted apptainer line.
  */
 import { RunFlags, runArgv } from '../apptainer/commands';
-import { SlurmResources } from '../runs/runConfig';
+import { NativeCommand, SlurmResources } from '../runs/runConfig';
 import { commandLine } from '../shell';
 import { isSlurmTime } from './time';
 
@@ -21,6 +21,8 @@ export interface BatchScriptRequest {
   seedSweep?: { seedOption: string; outputOption: string; seeds: string };
   /** `none` renders the same script without #SBATCH lines, for running it with bash directly. */
   scheduler?: 'slurm' | 'none';
+  /** Run this command on the host (in its folder) with the same arguments, instead of the image. */
+  native?: NativeCommand;
 }
 
 /** `#SBATCH` options for a job's name, resources, array and log; refuses values sbatch would reject, with the reason. */
@@ -57,14 +59,16 @@ export function renderBatchScript(r: BatchScriptRequest): string {
   if (r.scheduler === 'none' && sweep) throw new Error('A seed sweep runs as a Slurm job array: set target.type to slurm.');
   const directives = r.scheduler === 'none' ? [] : sbatch.map((o) => `#SBATCH ${o}`);
   const lines = ['#!/bin/bash', ...directives, '', 'set -euo pipefail', 'export PYTHONUNBUFFERED=1'];
+  const argv = r.native ? [...r.native.command, ...r.args] : runArgv(r.apptainer, r.image, r.args, r.flags);
   if (sweep) {
     // The seed comes from the array task id; each task writes into its own folder.
     lines.push(`out=${commandLine([r.outputFolder])}/seed-"$SLURM_ARRAY_TASK_ID"`, 'mkdir -p -- "$out"');
-    const argv = runArgv(r.apptainer, r.image, r.args, r.flags);
+    if (r.native?.cwd) lines.push(`cd -- ${commandLine([r.native.cwd])}`);
     lines.push(`${commandLine(argv)} ${commandLine([sweep.seedOption])} "$SLURM_ARRAY_TASK_ID" ${commandLine([sweep.outputOption])} "$out"`);
   } else {
     lines.push(`mkdir -p -- ${commandLine([r.outputFolder])}`);
-    lines.push(commandLine(runArgv(r.apptainer, r.image, r.args, r.flags)));
+    if (r.native?.cwd) lines.push(`cd -- ${commandLine([r.native.cwd])}`);
+    lines.push(commandLine(argv));
   }
   return lines.join('\n') + '\n';
 }

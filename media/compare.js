@@ -4,7 +4,7 @@ const vscode = acquireVsCodeApi();
 const app = document.getElementById('app');
 let chart;
 
-const { el } = globalThis.reprolabDom;
+const { el, present } = globalThis.reprolabDom;
 const fixed = (x) => (x === null || x === undefined ? '—' : Number(x).toFixed(4));
 const show = (v) => (typeof v === 'string' ? v : JSON.stringify(v ?? null));
 const css = (name) => getComputedStyle(document.body).getPropertyValue(name).trim();
@@ -16,7 +16,7 @@ function render(c) {
   const verdicts = c.reproducibility.length
     ? c.reproducibility.map((r) => el('li', { class: r.reproduced ? 'ok' : 'bad' }, el('strong', {}, r.reproduced ? 'reproduced' : 'not reproduced'), `: ${r.runs.join(', ')}`, r.difference ? el('div', { class: 'hint' }, r.difference) : null))
     : [el('li', { class: 'hint' }, 'No two runs had the same image and arguments, so none was expected to reproduce another.')];
-  app.replaceChildren(
+  app.replaceChildren(...present([
     el('h1', {}, `Comparison of ${c.runs.length} runs`),
     el('div', { class: 'bar' }, el('label', { for: 'metric' }, 'Metric'), select, el('span', { class: 'hint' }, `${c.better === 'lower' ? 'lower' : 'higher'} is better`)),
     el('p', { class: 'summary' }, `Best ${c.metric} across runs: `, el('strong', { id: 'across' }, `${fixed(c.acrossRuns.mean)} ± ${fixed(c.acrossRuns.std)}`), el('span', { class: 'hint' }, ` (mean ± sample std of ${c.acrossRuns.n} runs)`)),
@@ -34,7 +34,7 @@ function render(c) {
       el('thead', {}, el('tr', {}, el('th', {}, 'argument'), c.runs.map((r) => el('th', {}, r.label)))),
       el('tbody', {}, c.argumentDifferences.map((d) => el('tr', {}, el('td', {}, d.name), d.values.map((v) => el('td', {}, show(v))))))) : null,
     el('div', { class: 'actions' }, el('vscode-button', { id: 'export', onclick: () => vscode.postMessage({ type: 'export' }) }, 'Export as Markdown')),
-  );
+  ]));
   chart?.destroy();
   const longest = Math.max(0, ...c.runs.map((r) => (r.best ? r.best.splits.length : 0)));
   chart = new window.Chart(document.getElementById('splits'), {

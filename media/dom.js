@@ -8,7 +8,11 @@ globalThis.reprolabDom = {
       else if (v === true) node.setAttribute(k, '');
       else if (v !== false && v !== undefined && v !== null) node.setAttribute(k, String(v));
     }
-    for (const c of children.flat()) if (c !== undefined && c !== null) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    node.append(...globalThis.reprolabDom.present(children));
     return node;
+  },
+  /** Children as nodes, without the null or undefined of a condition that did not hold (append would print "null"). */
+  present(children) {
+    return children.flat().filter((c) => c !== undefined && c !== null).map((c) => (typeof c === 'string' ? document.createTextNode(c) : c));
   },
 };

@@ -5,7 +5,8 @@ const app = document.getElementById('app');
 let schema;
 let state;
 
-const { el } = globalThis.reprolabDom;
+const { el, present } = globalThis.reprolabDom;
+const OUTPUT_DEST = /^(output[_-]?dir|out[_-]?dir|output)$/i;
 
 function send() {
   vscode.postMessage({ type: 'update', values: state.values, name: state.name, target: state.target, slurm: state.slurm, cleanenv: state.cleanenv, nv: state.nv, outputRoot: state.outputRoot });
@@ -60,7 +61,8 @@ function control(o) {
   const text = Array.isArray(value) ? value.join(' ') : value === undefined || value === null ? '' : String(value);
   const field = el('vscode-textfield', {
     id, 'data-dest': o.dest, value: text, type: numeric && !isList(o) ? 'number' : 'text',
-    placeholder: o.required ? 'required' : isList(o) ? 'values separated by spaces' : defaultText(o),
+    // Left empty, the output folder option gets a fresh folder under the output root at each run (as runPlan.ts decides).
+    placeholder: OUTPUT_DEST.test(o.dest) ? 'a fresh folder under the output root' : o.required ? 'required' : isList(o) ? 'values separated by spaces' : defaultText(o),
     step: o.type.name === 'int' ? '1' : undefined,
   });
   field.addEventListener('change', (e) => {
@@ -102,7 +104,7 @@ function slurmFields() {
 let lastWhere = '';
 function render(where) {
   lastWhere = where;
-  app.replaceChildren(
+  app.replaceChildren(...present([
     el('h1', {}, `Run ${schema.prog ?? state.name}`),
     el('p', { class: 'where' }, `${state.image} on ${where}`),
     schema.description ? el('p', { class: 'description' }, schema.description) : null,
@@ -134,7 +136,7 @@ function render(where) {
       el('vscode-button', { id: 'run', onclick: () => vscode.postMessage({ type: 'run' }) }, 'Run'),
       el('span', { class: 'status', id: 'status' })),
     el('p', { class: 'errors', id: 'errors' }),
-  );
+  ]));
 }
 
 window.addEventListener('message', (event) => {

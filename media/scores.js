@@ -5,7 +5,7 @@ const app = document.getElementById('app');
 let data;
 let metric = (vscode.getState() || {}).metric;
 
-const { el } = globalThis.reprolabDom;
+const { el, present } = globalThis.reprolabDom;
 const fixed = (x, d = 4) => (x === null || x === undefined ? '—' : Number(x).toFixed(d));
 
 function render() {
@@ -20,7 +20,7 @@ function render() {
   const select = el('vscode-single-select', { id: 'metric' }, data.metrics.map((x) => el('vscode-option', { value: x.name, selected: x.name === m.name }, x.name)));
   select.addEventListener('change', (e) => { metric = e.target.value; render(); });
   const seed = data.seed === null || data.seed === undefined ? 'none' : String(data.seed);
-  app.replaceChildren(
+  app.replaceChildren(...present([
     el('div', { class: 'title' }, el('strong', {}, data.label), el('span', { class: 'hint' }, ` · seed ${seed} · ${data.rows} candidates`)),
     el('div', { class: 'bar' }, el('label', { for: 'metric' }, 'Metric'), select,
       el('span', { class: 'hint' }, `${m.better === 'lower' ? 'lower' : 'higher'} is better${m.failedFits ? ` · ${m.failedFits} failed fit${m.failedFits === 1 ? '' : 's'}` : ''}`)),
@@ -35,7 +35,7 @@ function render() {
     data.warnings.length ? el('ul', { class: 'warnings' }, data.warnings.map((w) => el('li', {}, w))) : null,
     el('div', { class: 'actions' },
       el('vscode-button', { secondary: true, onclick: () => vscode.postMessage({ type: 'open', what: 'csv' }) }, 'Open cv_results.csv')),
-  );
+  ]));
 }
 
 window.addEventListener('message', (event) => {

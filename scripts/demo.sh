@@ -28,6 +28,13 @@ npm ci --no-audit --no-fund --loglevel=error
 npm run --silent package >/dev/null
 stop_demo
 
+# Apptainer itself cannot be installed from Debian 12's packages: without it, the demo runs images
+# with the test stand-in (test/standin/apptainer, real SIF files unpacked and chrooted; never in the .vsix).
+if ! command -v apptainer >/dev/null && ! command -v singularity >/dev/null; then
+  install -m 755 test/standin/apptainer /usr/local/bin/apptainer
+  echo "[demo] no Apptainer on this machine: installed the test stand-in as /usr/local/bin/apptainer"
+fi
+
 # The example workspace: real images and settings pointing at them.
 mkdir -p "$DEMO/workspace/images" "$DEMO/workspace/.vscode" "$DEMO/data/user/User"
 cp -np test/fixtures/sif/*.sif "$DEMO/workspace/images/"
@@ -37,17 +44,18 @@ example=$DEMO/workspace/images/sklearn-lab.sif
 [ -f "$example" ] || bash examples/sklearn-lab/build-sif.sh "$example"
 mkdir -p "$DEMO/workspace/.reprolab/runs"
 [ -f "$DEMO/workspace/.reprolab/runs/sklearn-lab.yaml" ] || node -e '
-  const fs = require("fs"); const [template, image, out] = process.argv.slice(1);
-  fs.writeFileSync(out, fs.readFileSync(template, "utf8").replace(/^image: .*$/m, `image: ${JSON.stringify(image)}`));
-' examples/sklearn-lab/run-config.yaml "$example" "$DEMO/workspace/.reprolab/runs/sklearn-lab.yaml"
+  const fs = require("fs"); const [template, image, out, root] = process.argv.slice(1);
+  const text = fs.readFileSync(template, "utf8").replace(/^image: .*$/m, `image: ${JSON.stringify(image)}`);
+  fs.writeFileSync(out, `${text}output:\n  root: ${JSON.stringify(root)}   # each run gets a fresh folder here\n`);
+' examples/sklearn-lab/run-config.yaml "$example" "$DEMO/workspace/.reprolab/runs/sklearn-lab.yaml" "$DEMO/runs"
 [ -f "$DEMO/workspace/.vscode/settings.json" ] || cat > "$DEMO/workspace/.vscode/settings.json" <<JSON
 {
   "reprolab.imageFolders": ["\${workspaceFolder}/images"],
-  "reprolab.clusters": [{ "name": "this machine", "host": "local", "imageFolders": ["$DEMO/workspace/images"] }]
+  "reprolab.clusters": [{ "name": "local", "host": "local" }]
 }
 JSON
 [ -f "$DEMO/data/user/User/settings.json" ] || cat > "$DEMO/data/user/User/settings.json" <<JSON
-{ "workbench.startupEditor": "none", "chat.disableAIFeatures": true, "telemetry.telemetryLevel": "off" }
+{ "workbench.startupEditor": "none", "workbench.secondarySideBar.defaultVisibility": "hidden", "chat.disableAIFeatures": true, "telemetry.telemetryLevel": "off" }
 JSON
 server_args=(--accept-server-license-terms --disable-telemetry --server-data-dir "$DEMO/data/server"
   --user-data-dir "$DEMO/data/user" --extensions-dir "$DEMO/data/extensions")

@@ -1,4 +1,3 @@
-import { readFile } from 'fs/promises';
 import { version } from '../package.json';
 import { fileByteSource } from './core/sif/byteSource';
 import { helpArgv } from './core/apptainer/commands';
@@ -127,13 +126,8 @@ async function sifCommand(args: string[], io: CliIo): Promise<number> {
   const { positionals, flags } = parseArgs(rest, ['--json']);
   if (positionals.length !== 1) throw new UsageError('sif inspect takes one image file');
   const file = positionals[0];
-  let source;
-  try {
-    source = await fileByteSource(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(code === 'ENOENT' ? `${file} does not exist.` : code === 'EISDIR' ? `${file} is a folder, not a SIF image.` : `${file} cannot be read: ${(err as Error).message}`);
-  }
+  // A missing file, a folder, a pipe or a file we may not read each get one sentence from the host layer.
+  const source = await fileByteSource(file);
   try {
     const inspection = await inspectSif(source, file);
     io.out(flags.has('--json') ? `${JSON.stringify(inspectionJson(file, inspection), null, 2)}\n` : describeInspection(inspection));
@@ -166,9 +160,7 @@ async function formCommand(args: string[], io: CliIo): Promise<number> {
     const file = args[helpFile + 1];
     if (!file) throw new UsageError('--help-file needs a file');
     rest = [...args.slice(0, helpFile), ...args.slice(helpFile + 2)];
-    text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new Error(err.code === 'ENOENT' ? `${file} does not exist.` : `${file} cannot be read: ${err.message}`);
-    });
+    text = (await new LocalHost().readFile(file)).toString('utf8');
   } else {
     text = '';
   }
@@ -183,6 +175,9 @@ async function formCommand(args: string[], io: CliIo): Promise<number> {
     text = result.stdout;
   } else if (positionals.length) throw new UsageError('form takes an image, or --help-file FILE, not both');
   const schema = parseHelp(text);
+  if (!schema.groups.some((g) => g.options.some((o) => o.kind !== 'help'))) {
+    throw new Error(`${helpFile >= 0 ? args[helpFile + 1] : `${positionals[0]}'s --help`} lists no options ReproLab can read, so there is no form: give the text that the entry point prints for --help.`);
+  }
   if (flags.has('--json')) io.out(`${JSON.stringify(schema, null, 2)}\n`);
   else {
     for (const group of schema.groups.filter((g) => g.options.some((o) => o.kind !== 'help'))) {

@@ -2,14 +2,14 @@
  * The CLI's Slurm commands, run on the machine the CLI runs on (a login node, or a laptop with
  * Slurm): `submit`, `jobs` and `logs`, over the same core as the Jobs view.
  */
-import { readFile } from 'fs/promises';
 import * as path from 'path';
 import { StringDecoder } from 'string_decoder';
 import { readImageHelp } from './core/apptainer/imageHelp';
 import { probeApptainer } from './core/apptainer/probe';
 import { Host, HostError } from './core/host/host';
+import { LocalHost } from './core/host/local';
 import { parseRunConfig } from './core/runs/runConfig';
-import { submitRun } from './core/runs/slurmRun';
+import { arrayIndices, submitRun } from './core/runs/slurmRun';
 import { isFinished } from './core/slurm/jobs';
 import { followLog } from './core/slurm/logFollower';
 import { JobPoller, SlurmJob } from './core/slurm/poller';
@@ -23,15 +23,15 @@ export interface JobsIo {
 
 /** `reprolab submit CONFIG.yaml [--seeds 0-4]`: plans, records and submits the run. */
 export async function submitConfig(host: Host, file: string, seeds: string | undefined, version: string, io: JobsIo): Promise<number> {
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-    throw new Error(err.code === 'ENOENT' ? `${file} does not exist.` : `${file} cannot be read: ${err.message}`);
-  });
+  const text = (await new LocalHost().readFile(file)).toString('utf8');
   const parsed = parseRunConfig(text);
   if (!parsed.config) {
     const d = parsed.diagnostics[0];
     throw new Error(`${file}:${(d?.line ?? 0) + 1}: ${d?.message ?? 'the configuration is not valid'}`);
   }
   const config = parsed.config;
+  // A seed list Slurm would refuse is refused before the image is asked for its help.
+  if (seeds) arrayIndices(seeds);
   if (config.target?.type !== 'slurm') throw new Error(`${file} targets ${config.target?.type ?? 'local'}: set target.type to slurm to submit it, or run it from the Jobs view.`);
   const apptainer = await probeApptainer(host);
   const { schema } = await readImageHelp(host, config.image, (await host.stat(config.image)).mtime.getTime());

@@ -100,7 +100,7 @@ async function pickSshCluster(ctx: CommandContext, name: string | undefined, pla
     const open = 'Open Settings';
     const local = ctx.settings.clusters().clusters.filter((c) => c.host === LOCAL_HOST).map((c) => c.name);
     const message = local.length
-      ? `${local.join(', ')} ${local.length === 1 ? 'is' : 'are'} this machine, which needs no connection. To use a cluster over SSH, add its host alias to the reprolab.clusters setting.`
+      ? `${local.map((n) => `"${n}"`).join(', ')} ${local.length === 1 ? 'runs' : 'run'} on this machine (host: local), so there is nothing to connect: its images and jobs are already here. To use a cluster over SSH, add its host alias to the reprolab.clusters setting.`
       : 'No cluster is set up yet: add one with its SSH host alias to the reprolab.clusters setting.';
     const choice = await vscode.window.showInformationMessage(message, open);
     if (choice === open) await vscode.commands.executeCommand('reprolab.openSettings');

@@ -45,13 +45,15 @@ export interface FormSchema {
   runtimeNoise: string[];
 }
 
+// Terminal escapes a help text may carry: CSI (colours, `tput sgr0`'s ESC[m), OSC (hyperlinks),
+// character-set selection (ESC ( B) and other two-byte escapes.
 // eslint-disable-next-line no-control-regex -- ANSI escapes are what is removed
-const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[()*+][0-9A-Za-z]|[@-Z\\-_c])/g;
 const RUNTIME_NOISE = /^(INFO|WARNING|WARN|DEBUG|VERBOSE|ERROR|FATAL)\s*:/;
 
 /** Parses help text; never throws: what it cannot read is left out of the schema. */
 export function parseHelp(raw: string): FormSchema {
-  const lines = raw.replace(ANSI, '').replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/\s+$/, ''));
+  const lines = raw.replace(ANSI, '').replace(/\r\n?/g, '\n').split('\n').map((l) => l.trimEnd());
   const schema: FormSchema = { groups: [], mutuallyExclusive: [], runtimeNoise: [] };
   let i = 0;
   // Runtime lines before the help.

@@ -15,16 +15,20 @@ export interface UsageInfo {
 type Node = { kind: 'word'; text: string } | { kind: 'group'; open: '[' | '('; children: Node[] };
 
 /** Parses the text after `usage:` (continuation lines joined). */
+const MAX_DEPTH = 64;
+
 export function parseUsage(text: string): UsageInfo {
   const info: UsageInfo = { required: new Set(), mutex: [], positionals: [], mentioned: new Set() };
   const tokens = tokenize(text);
   let i = 0;
-  const parseSeq = (close?: string): Node[] => {
+  // No real usage line nests deeply; past MAX_DEPTH brackets are ignored, so junk cannot exhaust the stack.
+  const parseSeq = (close?: string, depth = 0): Node[] => {
     const nodes: Node[] = [];
     while (i < tokens.length) {
       const t = tokens[i++];
       if (t === close) return nodes;
-      if (t === '[' || t === '(') nodes.push({ kind: 'group', open: t, children: parseSeq(t === '[' ? ']' : ')') });
+      if ((t === '[' || t === '(') && depth < MAX_DEPTH) nodes.push({ kind: 'group', open: t, children: parseSeq(t === '[' ? ']' : ')', depth + 1) });
+      else if (t === '[' || t === '(') continue;
       else if (t === ']' || t === ')') continue; // unbalanced (hand-edited help): ignore
       else nodes.push({ kind: 'word', text: t });
     }

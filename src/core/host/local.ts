@@ -1,5 +1,5 @@
 import { spawn } from 'child_process';
-import { promises as fs, statSync } from 'fs';
+import { constants, promises as fs, statSync } from 'fs';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -74,14 +74,18 @@ export class LocalHost implements Host {
   }
 
   async readFile(file: string): Promise<Buffer> {
-    return fs.readFile(file).catch((err) => { throw fileError(err, file); });
+    const handle = await openRegularFile(file);
+    try {
+      return await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   }
 
   async readRange(file: string, offset: number, length: number): Promise<Buffer> {
     checkRange(offset, length);
-    const handle = await fs.open(file, 'r').catch((err) => { throw fileError(err, file); });
+    const handle = await openRegularFile(file);
     try {
-      if (!(await handle.stat()).isFile()) throw new HostError('io', `${file} is not a regular file.`);
       const size = (await handle.stat()).size;
       const wanted = Math.max(0, Math.min(length, size - offset));
       const buffer = Buffer.alloc(wanted);
@@ -187,6 +191,18 @@ export function checkRange(offset: number, length: number): void {
 }
 
 /** Maps a Node file-system error to a HostError that names the file and what to do. */
+/**
+ * Opens a file for reading, refusing a folder, a pipe or a device with one sentence. O_NONBLOCK
+ * keeps open() from waiting forever on a FIFO nobody writes to; it changes nothing for a file.
+ */
+export async function openRegularFile(file: string): Promise<fs.FileHandle> {
+  const handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((err) => { throw fileError(err, file); });
+  const stat = await handle.stat();
+  if (stat.isFile()) return handle;
+  await handle.close();
+  throw new HostError('io', stat.isDirectory() ? `${file} is a folder, not a file: give the path of a file.` : `${file} is not a regular file (a pipe or a device): give the path of a file.`);
+}
+
 export function fileError(err: unknown, file: string): HostError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
@@ -194,13 +210,13 @@ export function fileError(err: unknown, file: string): HostError {
       return new HostError('not-found', `${file} does not exist.`, err);
     case 'EACCES':
     case 'EPERM':
-      return new HostError('permission', `${file} cannot be accessed: check its permissions.`, err);
+      return new HostError('permission', `${file} cannot be accessed: check its permissions, or run as a user who may read it.`, err);
     case 'EEXIST':
       return new HostError('exists', `${file} already exists.`, err);
     case 'ENOTDIR':
       return new HostError('not-found', `A part of ${file} is not a folder.`, err);
     case 'EISDIR':
-      return new HostError('io', `${file} is a folder, not a file.`, err);
+      return new HostError('io', `${file} is a folder, not a file: give the path of a file.`, err);
     default:
       return new HostError('io', `${file}: ${(err as Error)?.message ?? String(err)}`, err);
   }

@@ -78,6 +78,7 @@ export class CvResultsError extends Error {
 }
 
 const MAX_HEADER_BYTES = 1 << 20;
+const MAX_RECORD_BYTES = 16 << 20;
 const PROGRESS_EVERY = 1000;
 // Greykite and hand-made tables name error metrics plainly; scikit-learn negates its own as neg_*.
 const ERROR_METRIC = /(^|_)(mape|smape|mae|mse|rmse|rmsle|msle|mad|medae|error|loss)(_|$)/i;
@@ -100,7 +101,8 @@ export async function readCvResults(chunks: CsvChunks, source: string, options: 
 export async function* csvRecords(chunks: CsvChunks, source: string, signal?: AbortSignal, onDelimiter?: (delimiter: string) => void): AsyncGenerator<string[]> {
   const { delimiter, width, bytes } = await withDelimiter(chunks, source, signal);
   onDelimiter?.(delimiter);
-  const parser = parse({ delimiter, bom: true, skip_empty_lines: true });
+  // No row of a search's results comes near MAX_RECORD_BYTES; a larger one is not a cv_results.csv, and stops the read early.
+  const parser = parse({ delimiter, bom: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
   pipeline(Readable.from(bytes, { objectMode: false }), parser, () => undefined); // failures surface through the parser below
   try {
     yield* parser as AsyncIterable<string[]>;
@@ -127,6 +129,7 @@ async function withDelimiter(chunks: CsvChunks, source: string, signal?: AbortSi
   }
   const text = Buffer.concat(head).toString('latin1');
   const newline = text.indexOf('\n');
+  if (newline < 0 && !ended) throw new CvResultsError(`${source} has no line break in its first ${MAX_HEADER_BYTES >> 20} MiB, so it has no header a search writes: it is not a cv_results.csv; pick the file the search wrote.`);
   const line = newline < 0 ? text : text.slice(0, newline);
   const counts = [',', ';', '\t'].map((d) => [d, line.split(d).length - 1] as const);
   const best = counts.reduce((a, b) => (b[1] > a[1] ? b : a));
@@ -175,21 +178,28 @@ interface MetricColumns {
 }
 
 function columnsOf(header: string[], source: string): Columns {
-  const at = (name: string) => (header.includes(name) ? header.indexOf(name) : undefined);
+  // One pass over the header: a file with thousands of columns costs no more than reading it.
+  const index = new Map<string, number>();
+  header.forEach((c, i) => { if (!index.has(c)) index.set(c, i); });
+  const at = (name: string) => index.get(name);
   const names = header.filter((c) => c.startsWith('mean_test_')).map((c) => c.slice('mean_test_'.length));
   if (!names.length) throw new CvResultsError(`${source} has no mean_test_* columns: it is not a scikit-learn search result (cv_results_), so pick the cv_results.csv a search wrote.`);
+  const splitsOf = new Map<string, { split: number; index: number }[]>();
+  header.forEach((c, i) => {
+    const k = /^split(\d+)_test_(.+)$/.exec(c);
+    if (!k) return;
+    const list = splitsOf.get(k[2]) ?? [];
+    list.push({ split: Number(k[1]), index: i });
+    splitsOf.set(k[2], list);
+  });
   // A hand-added mean_test_RMSE beside scikit-learn's ranked metrics is not a metric the search ranked.
   const ranked = names.filter((name) => at(`rank_test_${name}`) !== undefined);
   const metrics = (ranked.length ? ranked : names).map((name) => ({
     name,
-    mean: header.indexOf(`mean_test_${name}`),
+    mean: at(`mean_test_${name}`)!,
     std: at(`std_test_${name}`),
     rank: at(`rank_test_${name}`),
-    splits: header
-      .map((c, index) => ({ k: /^split(\d+)_test_(.+)$/.exec(c), index }))
-      .filter(({ k }) => k?.[2] === name)
-      .sort((a, b) => Number(a.k![1]) - Number(b.k![1]))
-      .map(({ index }) => index),
+    splits: (splitsOf.get(name) ?? []).sort((a, b) => a.split - b.split).map((s) => s.index),
     packedSplits: at(`split_test_${name}`),
   }));
   return {
@@ -302,8 +312,8 @@ class MetricRanking {
 function parseNumber(text: string): number | null {
   const t = text.trim();
   if (t === '') return null;
-  const n = Number(t);
-  if (!Number.isNaN(n)) return n;
+  // Decimal notation only: Number() would also take 0x10, 0b1 and 0o7, which pandas reads as text.
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return Number(t);
   return /^[+-]?inf(inity)?$/i.test(t) ? (t.startsWith('-') ? -Infinity : Infinity) : null;
 }
 
@@ -315,6 +325,7 @@ function parsePacked(text: string): (number | null)[] {
 
 function csvFailure(err: CsvError, source: string, width: number): CvResultsError {
   const record = err.record as unknown[] | undefined;
+  if (err.code === 'CSV_MAX_RECORD_SIZE') return new CvResultsError(`${source} has a row of more than ${MAX_RECORD_BYTES >> 20} MiB at line ${err.lines}, which no search writes: it is not a cv_results.csv, or it is damaged; pick the file the search wrote.`);
   const what =
     err.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
       ? `a row has ${record?.length ?? 'a different number of'} fields where the header has ${width}`

@@ -57,10 +57,15 @@ export function seedKeyOf(args: Record<string, ArgumentValue>, form: FormSchema)
   return option ? argumentKey(option) : undefined;
 }
 
+/** Whether an option receives the output folder, which every run fills with a fresh one. */
+export function isOutputDest(dest: string): boolean {
+  return /^(output[_-]?dir|out[_-]?dir|output)$/i.test(dest);
+}
+
 /** The option that receives the output folder: output.argument, else the form's output-dir-like option. */
 function outputOption(config: RunConfig, form: FormSchema): string | undefined {
   if (config.output?.argument) return config.output.argument;
-  const option = form.groups.flatMap((g) => g.options).find((o) => /^(output[_-]?dir|out[_-]?dir|output)$/i.test(o.dest));
+  const option = form.groups.flatMap((g) => g.options).find((o) => isOutputDest(o.dest));
   return option ? argumentKey(option) : undefined;
 }
 

@@ -25,7 +25,10 @@ export interface SubmittedRun {
   record: RunRecord;
 }
 
-/** Expands a Slurm array spec (`0-4`, `1,3,5`, `0-9:2`, `0-9%2`) into its indices. */
+const MAX_TASK_ID = 4000000;
+const MAX_SEEDS = 10000;
+
+/** Expands a Slurm array spec (`0-4`, `1,3,5`, `0-9:2`, `0-9%2`) into its indices; refuses ids Slurm cannot have and sweeps past 10000 seeds. */
 export function arrayIndices(spec: string): number[] {
   const body = spec.replace(/%\d+$/, '');
   if (!/^\d+(-\d+(:\d+)?)?(,\d+(-\d+(:\d+)?)?)*$/.test(body)) throw new Error(`"${spec}" is not a list of seeds: write it like 0-4, 1,3,5 or 0-9:2.`);
@@ -33,8 +36,10 @@ export function arrayIndices(spec: string): number[] {
   for (const part of body.split(',')) {
     const [range, step = '1'] = part.split(':');
     const [from, to = from] = range.split('-').map(Number);
+    // Slurm's array task ids stop at MaxArraySize - 1, and MaxArraySize is at most 4000001.
+    if (to > MAX_TASK_ID) throw new Error(`"${part}" in "${spec}" goes past ${MAX_TASK_ID}, the largest Slurm array task id (the seed): use smaller seeds.`);
     if (to < from || Number(step) < 1) throw new Error(`"${part}" in "${spec}" is an empty range.`);
-    if ((to - from) / Number(step) > 10000) throw new Error(`"${spec}" asks for more than 10000 seeds.`);
+    if (out.length + (to - from) / Number(step) >= MAX_SEEDS) throw new Error(`"${spec}" asks for more than ${MAX_SEEDS} seeds: sweep fewer at a time.`);
     for (let i = from; i <= to; i += Number(step)) out.push(i);
   }
   return [...new Set(out)];

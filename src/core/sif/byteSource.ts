@@ -1,4 +1,4 @@
-import { promises as fs } from 'fs';
+import { openRegularFile } from '../host/local';
 import { Host } from '../host/host';
 
 /** Random access to a file's bytes, counting what was read. */
@@ -39,7 +39,7 @@ export function bufferByteSource(buffer: Buffer): ByteSource {
 
 /** A local file read through one open handle (the CLI's fast path). */
 export async function fileByteSource(path: string): Promise<ByteSource & { close(): Promise<void> }> {
-  const handle = await fs.open(path, 'r');
+  const handle = await openRegularFile(path);
   const size = (await handle.stat()).size;
   const source = new CountingSource(size, async (offset, length) => {
     const buffer = Buffer.alloc(length);

@@ -14,7 +14,10 @@ export function readableSize(size: number): string {
 
 /** A timestamp as Go prints a UTC time: 2020-06-30 00:01:56 +0000 UTC. */
 export function goTime(seconds: number): string {
-  return `${new Date(seconds * 1000).toISOString().replace('T', ' ').slice(0, 19)} +0000 UTC`;
+  const date = new Date(seconds * 1000);
+  // A damaged header can hold a time no calendar has; say so rather than fail the whole report.
+  if (Number.isNaN(date.getTime())) return `${seconds} (not a valid time: the header may be damaged)`;
+  return `${date.toISOString().replace('T', ' ').slice(0, 19)} +0000 UTC`;
 }
 
 /** Aligns "Key:" columns the way Go's tabwriter does in siftool. */

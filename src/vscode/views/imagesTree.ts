@@ -96,6 +96,8 @@ export class ImagesTreeProvider implements vscode.TreeDataProvider<ImageNode> {
     const home = location.cluster ? await host.home().catch(() => '') : '';
     const listings = await Promise.all(location.folders.map((folder) => listImageFolder(host, home && !folder.startsWith('/') ? `${home}/${folder}` : folder)));
     for (const listing of listings) if (listing.error) this.log.warn(listing.error);
+    // The walkthrough's "find an image" step completes once the view has shown one.
+    if (listings.some((l) => l.images.length)) void vscode.commands.executeCommand('setContext', 'reprolab.hasImages', true);
     return listings.map((listing) => ({ kind: 'folder', location, listing }));
   }
 

@@ -9,6 +9,7 @@ import { checkFormValues, argumentsFromValues, valuesFromArguments } from '../..
 import { labWarnings } from '../../core/runs/labWarnings';
 import { checkOutputFolder } from '../../core/runs/outputFolder';
 import { ArgumentValue, argumentArgv, checkSlurmResources, parseRunConfig, RunConfig, setInDocument, SLURM_KEYS, SlurmResources } from '../../core/runs/runConfig';
+import { isOutputDest } from '../../core/runs/runPlan';
 import { renderBatchScript } from '../../core/slurm/batchScript';
 import { commandLine } from '../../core/shell';
 import { CommandContext } from '../commands';
@@ -225,7 +226,8 @@ export class RunFormPanel {
     } catch (err) {
       preview = `(${(err as Error).message})`;
     }
-    const missing = this.schema.groups.flatMap((g) => g.options).filter((o) => o.required && this.state.values[o.dest] === undefined).map((o) => o.flags[0] ?? o.dest);
+    // The output folder is not missing: every run gets a fresh one under the output root.
+    const missing = this.schema.groups.flatMap((g) => g.options).filter((o) => o.required && !isOutputDest(o.dest) && this.state.values[o.dest] === undefined).map((o) => o.flags[0] ?? o.dest);
     const outputWarning = this.checkOutputOption();
     const warnings = [
       ...(missing.length ? [`Required: ${missing.join(', ')}.`] : []),

@@ -145,9 +145,14 @@ function parseHeader(b: Buffer, fileSize: number, name: string): SifHeader {
     throw new SifError(`${name} has a damaged header: ${total} descriptors in ${size} bytes do not fit the SIF layout. Copy or pull it again.`);
   }
   if (!(offset >= HEADER_SIZE) || offset + size > fileSize) {
-    throw new SifError(`${name} is truncated or damaged: its descriptor table (bytes ${offset}-${offset + size}) lies outside the ${fileSize}-byte file. Copy or pull it again.`);
+    throw new SifError(`${name} is truncated or damaged: its descriptor table (bytes ${shown(offset)}-${shown(offset + size)}) lies outside the ${fileSize}-byte file. Copy or pull it again.`);
   }
   return header;
+}
+
+/** A header number for a message: int64 values past 2^53 read as NaN. */
+function shown(n: number): string {
+  return Number.isFinite(n) ? String(n) : 'past any file size';
 }
 
 function parseDescriptor(b: Buffer): SifDescriptor | undefined {
@@ -159,7 +164,7 @@ function parseDescriptor(b: Buffer): SifDescriptor | undefined {
   const offset = int64(b, 17);
   const size = int64(b, 25);
   if (!(offset >= 0) || !(size >= 0)) {
-    throw new SifError(`object ${b.readUInt32LE(5)} has an impossible position (offset ${offset}, size ${size}); the image is damaged.`);
+    throw new SifError(`object ${b.readUInt32LE(5)} has an impossible position (offset ${shown(offset)}, size ${shown(size)}): the image is damaged. Copy or pull it again.`);
   }
   return {
     dataType,

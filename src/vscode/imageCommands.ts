@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { defaultPullName, pullSpec } from '../core/apptainer/commands';
-import { exploreImage, formatExplorePair, hostExploreArgv, parseExplore } from '../core/apptainer/explore';
+import { exploreHost, exploreImage, formatExplorePair } from '../core/apptainer/explore';
 import { probeApptainer } from '../core/apptainer/probe';
 import { describeInspection } from '../core/sif/describe';
 import { runWithProgress } from './apptainerProgress';
@@ -68,12 +68,7 @@ async function explore(ctx: CommandContext, node: ImageTreeNode): Promise<void> 
     async (_progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
-      const checkHost = async () => {
-        const result = await host.exec(hostExploreArgv(), { signal: abort.signal, timeoutMs: 5 * 60 * 1000 });
-        if (result.code !== 0 && !result.stdout.trim()) throw new Error(`Checking the host failed on ${where}: ${result.stderr.trim().split('\n').pop() || `exit code ${result.code}`}`);
-        return parseExplore(result.stdout);
-      };
-      return Promise.all([checkHost(), exploreImage(host, image.path, { signal: abort.signal, where })]);
+      return Promise.all([exploreHost(host, { signal: abort.signal, where }), exploreImage(host, image.path, { signal: abort.signal, where })]);
     },
   );
   const pair = formatExplorePair(hostReport, imageReport, { host: `${where} (host)`, image: `${image.name} (inside the image)` });

@@ -1,17 +1,5 @@
 import * as vscode from 'vscode';
-import { DefinitionFix } from '../core/sif/definitionDiagnostics';
-
-/** A problem core found in a text file, in the shape every core checker returns. */
-export interface TextProblem {
-  code: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: 'error' | 'warning';
-  message: string;
-  fix?: DefinitionFix;
-}
+import { TextFix, TextProblem } from '../core/textProblem';
 
 export interface TextChecker<P extends TextProblem> {
   /** Name of the diagnostic collection. */
@@ -107,7 +95,7 @@ function toDiagnostic(p: TextProblem): vscode.Diagnostic {
 }
 
 /** Core's fixes are certain, so each is the preferred action for its problem. */
-function codeAction(doc: vscode.TextDocument, fix: DefinitionFix, diagnostic: vscode.Diagnostic): vscode.CodeAction {
+function codeAction(doc: vscode.TextDocument, fix: TextFix, diagnostic: vscode.Diagnostic): vscode.CodeAction {
   const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
   action.diagnostics = [diagnostic];
   action.isPreferred = true;

@@ -56,12 +56,23 @@ export function formatExplorePair(host: ExploreReport, image: ExploreReport, lab
   return { host: side(host, labels.host), image: side(image, labels.image), differing };
 }
 
+type ExploreOptions = { signal?: AbortSignal; where?: string };
+
+/** Runs the checks on a host itself; a failure that printed nothing says why in one sentence. */
+export async function exploreHost(host: Host, options: ExploreOptions = {}): Promise<ExploreReport> {
+  return runChecks(host, hostExploreArgv(), 'Checking the host', options);
+}
+
 /** Runs the checks inside an image on a host; a failure that printed nothing says why in one sentence. */
-export async function exploreImage(host: Host, image: string, options: { signal?: AbortSignal; where?: string } = {}): Promise<ExploreReport> {
+export async function exploreImage(host: Host, image: string, options: ExploreOptions = {}): Promise<ExploreReport> {
   const apptainer = await probeApptainer(host);
-  const result = await host.exec(imageExploreArgv(apptainer.binary, image), { signal: options.signal, timeoutMs: 5 * 60 * 1000 });
+  return runChecks(host, imageExploreArgv(apptainer.binary, image), `Running checks inside ${image}`, options);
+}
+
+async function runChecks(host: Host, argv: string[], what: string, options: ExploreOptions): Promise<ExploreReport> {
+  const result = await host.exec(argv, { signal: options.signal, timeoutMs: 5 * 60 * 1000 });
   if (result.code !== 0 && !result.stdout.trim()) {
-    throw new Error(`Running checks inside ${image} failed on ${options.where ?? 'this machine'}: ${result.stderr.trim().split('\n').pop() || `exit code ${result.code}`}`);
+    throw new Error(`${what} failed on ${options.where ?? 'this machine'}: ${result.stderr.trim().split('\n').pop() || `exit code ${result.code}`}`);
   }
   return parseExplore(result.stdout);
 }

@@ -3,27 +3,20 @@
  * one built today (no pin, a lower bound only, a VCS branch such as @main, an editable install),
  * with fixes that pin each to the version found inside a chosen image (its `pip freeze`).
  */
-import { DefinitionEdit, DefinitionFix } from '../sif/definitionDiagnostics';
+import { TextEdit, TextFix, TextProblem } from '../textProblem';
 import { isFixedRef, normalizePackageName, parseRequirements, Requirement } from './requirements';
 
 export type RequirementProblem = 'unpinned' | 'lower-bound-only' | 'range' | 'moving-vcs-ref' | 'vcs-without-ref' | 'editable';
 
-export interface RequirementFix extends DefinitionFix {
+export interface RequirementFix extends TextFix {
   /** A pin to a version found in an image (what "Pin to the versions in an image" applies). */
   pin?: boolean;
 }
 
-export interface RequirementDiagnostic {
-  code: RequirementProblem;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
+export interface RequirementDiagnostic extends TextProblem<RequirementProblem, RequirementFix> {
   severity: 'warning';
-  message: string;
   /** The package the line installs, when it names one. */
   name?: string;
-  fix?: RequirementFix;
 }
 
 /** Versions found in an image: normalised name → `1.26.4`, or `git+https://...@<commit>` for a VCS install. */
@@ -90,7 +83,7 @@ function checkVcs(req: Requirement, range: Omit<RequirementDiagnostic, 'code' | 
   const from = options.image ? ` (as in ${options.image})` : '';
   let fix: RequirementFix | undefined;
   if (commit) {
-    const edit: DefinitionEdit = vcs.ref
+    const edit: TextEdit = vcs.ref
       ? { line: req.line, column: vcs.refColumn!, endLine: req.line, endColumn: vcs.refEndColumn!, newText: commit }
       : { line: req.line, column: vcs.urlColumn + vcs.url.split('#')[0].length, endLine: req.line, endColumn: vcs.urlColumn + vcs.url.split('#')[0].length, newText: `@${commit}` };
     fix = { title: `Pin to commit ${commit.slice(0, 12)}${from}`, edits: [edit], pin: true };
@@ -118,8 +111,8 @@ function pinFix(req: Requirement, version: string, image: string | undefined): R
 }
 
 /** The edits that pin every line an image has a version for (one per line). */
-export function pinEdits(text: string, versions: ImageVersions, image?: string): DefinitionEdit[] {
-  const byLine = new Map<number, DefinitionEdit[]>();
+export function pinEdits(text: string, versions: ImageVersions, image?: string): TextEdit[] {
+  const byLine = new Map<number, TextEdit[]>();
   for (const problem of checkRequirements(text, { versions, image })) {
     if (problem.fix?.pin && !byLine.has(problem.line)) byLine.set(problem.line, problem.fix.edits);
   }

@@ -5,6 +5,7 @@
  * (internal/pkg/build); the corpus in test/fixtures/def-files must stay free of false alarms.
  */
 import { closest } from '../closestWord';
+import { TextEdit, TextFix, TextProblem } from '../textProblem';
 import { APP_SECTIONS, DefinitionFile, firstWord, parseDefinition, SECTIONS, Section, Stage } from './definition';
 
 export type DefinitionProblem =
@@ -26,37 +27,9 @@ export type DefinitionProblem =
   | 'app-without-name'
   | 'unknown-stage';
 
-/** A replacement of the text between two positions (0-based lines and UTF-16 columns, BOM not counted). */
-export interface DefinitionEdit {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  newText: string;
-}
-
-export interface DefinitionFix {
-  /** What the fix does, as a quick-fix title. */
-  title: string;
-  edits: DefinitionEdit[];
-  /** Convert every line ending to LF: editors keep one line-ending style, so this is not a text edit. */
-  lineEndings?: 'lf';
-  /** Drop the UTF-8 byte order mark: editors hide it, so this is not a text edit either. */
-  removeBom?: boolean;
-}
-
-export interface DefinitionDiagnostic {
-  code: DefinitionProblem;
-  /** 0-based range of the offending text (BOM not counted). */
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: 'error' | 'warning';
-  message: string;
-  /** Present only when the fix is certain. */
-  fix?: DefinitionFix;
-}
+export type DefinitionEdit = TextEdit;
+export type DefinitionFix = TextFix;
+export type DefinitionDiagnostic = TextProblem<DefinitionProblem>;
 
 /** Header keys Apptainer accepts at all; any other key stops the build (`otherurlN` takes any number). */
 const HEADER_KEYS: Record<string, string> = {

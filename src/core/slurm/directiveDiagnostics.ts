@@ -5,7 +5,7 @@
  * scripts in test/fixtures/slurm/jobscripts must stay free of false alarms.
  */
 import { closest } from '../closestWord';
-import { DefinitionEdit, DefinitionFix } from '../sif/definitionDiagnostics';
+import { TextEdit, TextProblem } from '../textProblem';
 import { BatchScript, DirectiveWord, hasDirectives, parseBatchScript } from './directives';
 import { findLongOption, findShortOption, SBATCH_OPTIONS, SbatchOption } from './sbatchOptions';
 import { isSlurmTime } from './time';
@@ -22,16 +22,7 @@ export type DirectiveProblem =
   | 'after-command'
   | 'ignored-directive';
 
-export interface DirectiveDiagnostic {
-  code: DirectiveProblem;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  severity: 'error' | 'warning';
-  message: string;
-  fix?: DefinitionFix;
-}
+export type DirectiveDiagnostic = TextProblem<DirectiveProblem>;
 
 /** An option as it stands in the script: the words it spans and its value, if it has one. */
 interface OptionUse {
@@ -88,7 +79,7 @@ function ignoredDirectives(script: BatchScript): DirectiveDiagnostic[] {
     }
     const raw = script.lines[ignored.line];
     const word = raw.slice(ignored.column, ignored.column + 7);
-    const fixed: DefinitionEdit = { line: ignored.line, column: 0, endLine: ignored.line, endColumn: ignored.column + 7, newText: '#SBATCH' };
+    const fixed: TextEdit = { line: ignored.line, column: 0, endLine: ignored.line, endColumn: ignored.column + 7, newText: '#SBATCH' };
     return {
       code: 'ignored-directive', ...range, severity: 'warning',
       message: ignored.why === 'indented'
